@@ -1,0 +1,397 @@
+import { sample, pickOne, type Env } from './env.ts';
+import { CoreError, rumorId, type PeerId, type RumorId } from './ids.ts';
+import { createOptions, type Options, type OptionsInput } from './options.ts';
+import { Membership } from './membership.ts';
+import { Outbox, type Action, type NodeEvent } from './outbox.ts';
+import { PNCounter } from './counter.ts';
+import { LWWRegister } from './register.ts';
+import { RumorStore, type Acceptance } from './rumors.ts';
+import { Topology } from './topology.ts';
+import {
+  MAX_COUNTER_ENTRIES_PER_MESSAGE,
+  MAX_PAYLOAD_BYTES,
+  MAX_REGISTER_BYTES,
+  MAX_TOPOLOGY_ENTRIES_PER_MESSAGE,
+  parse,
+  utf8Length,
+  type CounterEntry,
+  type MessageOf,
+  type RegisterValue,
+  type RejectReason,
+  type Rumor,
+  type SignalData,
+  type TopologyEntry,
+} from './wire.ts';
+
+/** A peer that sends this many bad messages is cut off. */
+const MAX_BAD_MESSAGES_PER_PEER = 10;
+
+export interface NodeStats {
+  messagesSent: number;
+  messagesReceived: number;
+  /** Rumor copies sent (the numerator of relative message redundancy). */
+  payloadsSent: number;
+  rumorsDelivered: number;
+  duplicates: number;
+  dropped: number;
+  droppedByReason: Partial<Record<RejectReason | 'abuse' | 'expired' | 'unroutable', number>>;
+}
+
+/**
+ * One gossip peer, pure: messages, link changes and clock ticks go in; actions (sends, link
+ * requests) and typed events come out through `drain()`. It owns no timer and no socket, so the
+ * same code runs in a tab, in the simulator and in Node, and a seeded Env replays a run exactly.
+ */
+export class GossipNode {
+  readonly options: Options;
+  private readonly out = new Outbox();
+  private readonly membership: Membership;
+  private readonly rumors: RumorStore;
+  private readonly counter = new PNCounter();
+  private readonly register = new LWWRegister();
+  private readonly topology: Topology;
+  private readonly badMessages = new Map<PeerId, number>();
+  private readonly stats_: Omit<NodeStats, 'messagesSent' | 'payloadsSent'> = {
+    messagesReceived: 0,
+    rumorsDelivered: 0,
+    duplicates: 0,
+    dropped: 0,
+    droppedByReason: {},
+  };
+  private nextRoundAt: number;
+  private nextAntiEntropyAt: number;
+  private nextTopologyRefreshAt: number;
+  private viewChanged = false;
+
+  constructor(
+    readonly id: PeerId,
+    private readonly env: Env,
+    options: OptionsInput = {},
+  ) {
+    this.options = createOptions(options);
+    const now = env.now();
+    // Random phases: nodes do not gossip in lockstep, as in any real network.
+    this.nextRoundAt = now + env.random() * this.options.periodMs;
+    this.nextAntiEntropyAt = now + env.random() * this.options.antiEntropyPeriodMs;
+    this.nextTopologyRefreshAt = now;
+    this.membership = new Membership(id, env, this.options, this.out, () => (this.viewChanged = true));
+    this.rumors = new RumorStore(id, this.options);
+    this.topology = new Topology(id, this.options.topologyTtlMs, 1024);
+  }
+
+  // ---- inputs -------------------------------------------------------------------------------
+
+  introduce(peers: readonly PeerId[]): void {
+    this.membership.introduce(peers);
+  }
+
+  connected(peer: PeerId): void {
+    this.membership.connected(peer, this.env.now());
+    this.afterInput();
+  }
+
+  disconnected(peer: PeerId): void {
+    this.membership.disconnected(peer);
+    this.afterInput();
+  }
+
+  /** Untrusted input from a link: parsed here, dropped and counted if bad; never throws. */
+  receive(from: PeerId, raw: unknown): void {
+    const parsed = parse(raw);
+    if (!parsed.ok) {
+      this.drop(from, parsed.reason, parsed.detail);
+      const bad = (this.badMessages.get(from) ?? 0) + 1;
+      this.badMessages.set(from, bad);
+      if (bad === MAX_BAD_MESSAGES_PER_PEER) {
+        this.drop(from, 'abuse', `${bad} bad messages; cutting the peer off`);
+        this.membership.evict(from, this.env.now());
+      }
+      return;
+    }
+    const now = this.env.now();
+    this.stats_.messagesReceived++;
+    this.membership.heard(from, now);
+    const message = parsed.message;
+    switch (message.t) {
+      case 'ping':
+      case 'pong':
+      case 'leave':
+      case 'shuffle':
+      case 'shuffle-reply':
+        this.membership.handle(from, message, now);
+        if (message.t === 'leave') this.topology.forget(from);
+        break;
+      case 'push':
+        this.onPush(from, message, now);
+        break;
+      case 'pull':
+        this.onPull(from, message, now);
+        break;
+      case 'state':
+        this.onState(from, message, now);
+        break;
+      case 'signal':
+        this.onSignal(from, message);
+        break;
+    }
+    this.afterInput();
+  }
+
+  /** Runs whatever is due; call it at `nextTickAt()` (calling more often is harmless). */
+  tick(now: number): void {
+    this.membership.tick(now);
+    if (now >= this.nextRoundAt) {
+      this.nextRoundAt = Math.max(this.nextRoundAt + this.options.periodMs, now + 1);
+      this.gossipRound(now);
+    }
+    if (now >= this.nextAntiEntropyAt) {
+      this.nextAntiEntropyAt = Math.max(this.nextAntiEntropyAt + this.options.antiEntropyPeriodMs, now + 1);
+      this.antiEntropy();
+      this.rumors.expire(now);
+      this.topology.expire(now);
+    }
+    if (this.options.shareTopology && now >= this.nextTopologyRefreshAt) this.viewChanged = true;
+    this.afterInput();
+  }
+
+  nextTickAt(): number {
+    return Math.min(this.nextRoundAt, this.nextAntiEntropyAt, this.env.now() + this.options.pingIntervalMs);
+  }
+
+  // ---- local operations -------------------------------------------------------------------
+
+  publish(payload: string): Rumor {
+    const bytes = utf8Length(payload);
+    if (bytes > MAX_PAYLOAD_BYTES) throw new CoreError('payload-too-large', `${bytes} bytes > ${MAX_PAYLOAD_BYTES}`);
+    const now = this.env.now();
+    const rumor = this.rumors.create(payload, now);
+    this.stats_.rumorsDelivered++;
+    this.out.emit({ type: 'rumor', rumor, from: null, receivedAt: now });
+    if (this.options.mode === 'eager') this.forward([rumor], null);
+    return rumor;
+  }
+
+  add(delta: number): void {
+    if (!Number.isSafeInteger(delta) || delta === 0) throw new CoreError('bad-argument', `delta must be a non-zero integer, got ${delta}`);
+    const entry = this.counter.add(this.id, delta);
+    this.out.emit({ type: 'counter', value: this.counter.value() });
+    this.spreadState([entry], null, null);
+  }
+
+  setRegister(value: string): RegisterValue {
+    const bytes = utf8Length(value);
+    if (bytes > MAX_REGISTER_BYTES) throw new CoreError('payload-too-large', `${bytes} bytes > ${MAX_REGISTER_BYTES}`);
+    const written = this.register.set(this.id, value, this.env.now());
+    this.out.emit({ type: 'register', value: written });
+    this.spreadState([], written, null);
+    return written;
+  }
+
+  /** Relays WebRTC signaling through the mesh. False when no neighbour can carry it. */
+  sendSignal(to: PeerId, data: SignalData): boolean {
+    const hop = this.routeTowards(to, undefined);
+    if (hop === undefined) return false;
+    this.out.send(hop, { v: 1, t: 'signal', from: this.id, to, hops: 0, data });
+    return true;
+  }
+
+  /** Say goodbye so neighbours drop us at once instead of waiting for silence. */
+  leave(): void {
+    this.membership.leave();
+  }
+
+  drain(): { actions: Action[]; events: NodeEvent[] } {
+    return this.out.drain();
+  }
+
+  // ---- queries ------------------------------------------------------------------------------
+
+  neighbors(): PeerId[] {
+    return this.membership.neighbors();
+  }
+
+  known(): PeerId[] {
+    return this.membership.known();
+  }
+
+  counterValue(): number {
+    return this.counter.value();
+  }
+
+  registerValue(): RegisterValue | null {
+    return this.register.get();
+  }
+
+  hasRumor(id: RumorId): boolean {
+    return this.rumors.has(id);
+  }
+
+  rumorList(): Rumor[] {
+    return this.rumors.all();
+  }
+
+  meshGraph(): Map<PeerId, Set<PeerId>> {
+    return this.topology.graph();
+  }
+
+  stats(): NodeStats {
+    return {
+      ...this.stats_,
+      droppedByReason: { ...this.stats_.droppedByReason },
+      messagesSent: this.out.messagesSent,
+      payloadsSent: this.out.payloadsSent,
+    };
+  }
+
+  // ---- protocol -----------------------------------------------------------------------------
+
+  /** One period: talk to one random neighbour, as the mode says. */
+  private gossipRound(now: number): void {
+    const target = pickOne(this.env.random, this.neighbors());
+    if (target === undefined) return;
+    switch (this.options.mode) {
+      case 'push': {
+        const hot = this.rumors.hot(now);
+        if (hot.length > 0) this.out.send(target, { v: 1, t: 'push', rumors: hot, seen: [], wantFeedback: true });
+        return;
+      }
+      case 'push-pull':
+        this.out.send(target, { v: 1, t: 'pull', digest: this.rumors.digest(), rumors: this.rumors.hot(now) });
+        return;
+      case 'pull':
+      case 'eager':
+        // Eager nodes already pushed on receipt; their periodic part is a lazy pull that repairs gaps.
+        this.out.send(target, { v: 1, t: 'pull', digest: this.rumors.digest(), rumors: [] });
+        return;
+    }
+  }
+
+  /** Full state exchange with one random neighbour; in push mode the rumor digest rides along. */
+  private antiEntropy(): void {
+    const target = pickOne(this.env.random, this.neighbors());
+    if (target === undefined) return;
+    this.out.send(target, this.fullState(true));
+    if (this.options.mode === 'push') this.out.send(target, { v: 1, t: 'pull', digest: this.rumors.digest(), rumors: [] });
+  }
+
+  private onPush(from: PeerId, message: MessageOf<'push'>, now: number): void {
+    this.rumors.heardDuplicates(message.seen);
+    const outcomes = this.acceptAll(from, message.rumors, now);
+    const duplicates = RumorStore.duplicateIds(message.rumors, outcomes);
+    if (message.wantFeedback && duplicates.length > 0) {
+      this.out.send(from, { v: 1, t: 'push', rumors: [], seen: duplicates, wantFeedback: false });
+    }
+  }
+
+  private onPull(from: PeerId, message: MessageOf<'pull'>, now: number): void {
+    const outcomes = this.acceptAll(from, message.rumors, now);
+    const duplicates = RumorStore.duplicateIds(message.rumors, outcomes);
+    const missing = this.rumors.missingFrom(message.digest);
+    if (missing.length > 0 || duplicates.length > 0) {
+      this.out.send(from, { v: 1, t: 'push', rumors: missing, seen: duplicates, wantFeedback: false });
+    }
+  }
+
+  private acceptAll(from: PeerId, rumors: readonly Rumor[], now: number): Acceptance[] {
+    const fresh: Rumor[] = [];
+    const outcomes = rumors.map((incoming) => {
+      const rumor = { ...incoming, hops: Math.min(incoming.hops + 1, 255) };
+      const outcome = this.rumors.accept(rumor, now);
+      if (outcome === 'new') {
+        fresh.push(rumor);
+        this.stats_.rumorsDelivered++;
+        this.out.emit({ type: 'rumor', rumor, from, receivedAt: now });
+      } else if (outcome === 'duplicate') this.stats_.duplicates++;
+      else this.countDrop('expired');
+      return outcome;
+    });
+    if (fresh.length > 0 && this.options.mode === 'eager') this.forward(fresh, from);
+    return outcomes;
+  }
+
+  /** Eager push: new rumors go at once to `fanout` random neighbours other than their sender. */
+  private forward(rumors: Rumor[], except: PeerId | null): void {
+    const targets = sample(this.env.random, this.neighbors().filter((p) => p !== except), this.options.fanout);
+    for (const peer of targets) this.out.send(peer, { v: 1, t: 'push', rumors, seen: [], wantFeedback: false });
+  }
+
+  private onState(from: PeerId, message: MessageOf<'state'>, now: number): void {
+    const counterNews = this.counter.merge(message.counter);
+    if (counterNews.length > 0) this.out.emit({ type: 'counter', value: this.counter.value() });
+    const registerNews = this.register.merge(message.register) ? message.register : null;
+    if (registerNews !== null) this.out.emit({ type: 'register', value: registerNews });
+    const topologyNews = this.options.shareTopology ? this.topology.merge(message.topology, now) : [];
+    if (topologyNews.length > 0) this.out.emit({ type: 'topology' });
+    if (message.reply) this.out.send(from, this.fullState(false));
+    // Topology is spread by anti-entropy only; counter and register changes are forwarded eagerly.
+    if (counterNews.length > 0 || registerNews !== null) this.spreadState(counterNews, registerNews, from);
+  }
+
+  private spreadState(counter: CounterEntry[], register: RegisterValue | null, except: PeerId | null): void {
+    const targets = sample(this.env.random, this.neighbors().filter((p) => p !== except), this.options.fanout);
+    for (const peer of targets) this.out.send(peer, { v: 1, t: 'state', counter, register, topology: [], reply: false });
+  }
+
+  private fullState(reply: boolean): MessageOf<'state'> {
+    const counter = this.counter.toEntries();
+    const topology = this.options.shareTopology ? this.topology.toEntries() : [];
+    return {
+      v: 1,
+      t: 'state',
+      // Beyond one message's worth, a random slice each time still converges.
+      counter: counter.length > MAX_COUNTER_ENTRIES_PER_MESSAGE ? sample(this.env.random, counter, MAX_COUNTER_ENTRIES_PER_MESSAGE) : counter,
+      register: this.register.get(),
+      topology: topology.length > MAX_TOPOLOGY_ENTRIES_PER_MESSAGE ? sample(this.env.random, topology, MAX_TOPOLOGY_ENTRIES_PER_MESSAGE) : topology,
+      reply,
+    };
+  }
+
+  private onSignal(from: PeerId, message: MessageOf<'signal'>): void {
+    if (message.to === this.id) {
+      this.out.emit({ type: 'signal', from: message.from, data: message.data });
+      return;
+    }
+    const hop = message.hops + 1 < this.options.maxSignalHops ? this.routeTowards(message.to, from) : undefined;
+    if (hop === undefined) {
+      this.countDrop('unroutable');
+      return;
+    }
+    this.out.send(hop, { ...message, hops: message.hops + 1 });
+  }
+
+  /** Shortest known path by the gossiped topology; a random neighbour when the target is unheard of. */
+  private routeTowards(target: PeerId, cameFrom: PeerId | undefined): PeerId | undefined {
+    const neighbors = new Set(this.neighbors());
+    return (
+      this.topology.nextHop(target, neighbors, cameFrom) ??
+      pickOne(this.env.random, [...neighbors].filter((p) => p !== cameFrom))
+    );
+  }
+
+  /** View changes become one event and, with topology sharing, a fresh own entry for neighbours. */
+  private afterInput(): void {
+    if (!this.viewChanged) return;
+    this.viewChanged = false;
+    const now = this.env.now();
+    this.out.emit({ type: 'view', active: this.neighbors(), passive: this.known() });
+    if (!this.options.shareTopology) return;
+    this.nextTopologyRefreshAt = now + this.options.topologyTtlMs / 3;
+    const own: TopologyEntry = this.topology.setOwn(this.neighbors(), now);
+    for (const peer of this.neighbors()) {
+      this.out.send(peer, { v: 1, t: 'state', counter: [], register: null, topology: [own], reply: false });
+    }
+  }
+
+  private drop(from: PeerId, reason: RejectReason | 'abuse', detail: string): void {
+    this.countDrop(reason);
+    this.out.emit({ type: 'dropped', from, reason, detail });
+  }
+
+  private countDrop(reason: keyof NodeStats['droppedByReason']): void {
+    this.stats_.dropped++;
+    this.stats_.droppedByReason[reason] = (this.stats_.droppedByReason[reason] ?? 0) + 1;
+  }
+}
+
+export { rumorId };
+export type { Action, NodeEvent, Options, OptionsInput, PeerId, RumorId, Rumor, RegisterValue, SignalData };

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CoreError } from './ids.ts';
+
+/** How rumors travel. Each period a node talks to one random neighbour, as in the classic protocols. */
+export const MODES = ['push', 'pull', 'push-pull', 'eager'] as const;
+export type Mode = (typeof MODES)[number];
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/**
+ * The one options object of a GossipNode. Each field: meaning, default, unit in the name.
+ * `createOptions` fills defaults and rejects anything out of range with a message naming the field.
+ */
+const optionsSchema = z
+  .object({
+    /** push: informed nodes push hot rumors; pull: nodes ask for what they lack; push-pull: both in
+     * one exchange; eager: forward on first receipt to `fanout` neighbours, pull by digest each period. */
+    mode: z.enum(MODES).default('eager'),
+    /** Length of one gossip round. */
+    periodMs: int(10, 3_600_000).default(1000),
+    /** Neighbours an eager node forwards a new rumor or state change to (sender excluded). */
+    fanout: int(1, 64).default(3),
+    /** Target number of open links (the active view). */
+    activeViewSize: int(1, 64).default(5),
+    /** Hard cap on open links; incoming links beyond it are refused. */
+    maxActiveViewSize: int(1, 128).default(8),
+    /** Known-but-not-linked peers kept as replacements. */
+    passiveViewSize: int(1, 10_000).default(30),
+    /** How often a node swaps a random sample of known peers with a neighbour. */
+    shufflePeriodMs: int(10, 3_600_000).default(5000),
+    /** Peers per shuffle sample (the sender itself included). */
+    shuffleSampleSize: int(1, 64).default(8),
+    /** Rumor mongering stop rule: a node stops pushing a rumor after this many peers said they had it. */
+    stopAfterDuplicates: int(1, 100).default(3),
+    /** A node also stops pushing a rumor this long after it learned it (bounds pushes in tiny meshes). */
+    hotForMs: int(10, 86_400_000).default(30_000),
+    /** Full anti-entropy (rumor digest + CRDT state) with one random neighbour this often. */
+    antiEntropyPeriodMs: int(10, 3_600_000).default(3000),
+    /** Rumors older than this (by origin timestamp) are forgotten and refused. */
+    rumorRetentionMs: int(1000, 86_400_000).default(600_000),
+    /** Most rumors kept at once; the oldest go first. */
+    maxRumors: int(1, 100_000).default(2000),
+    /** Each neighbour is pinged when silent this long. */
+    pingIntervalMs: int(10, 3_600_000).default(2000),
+    /** A neighbour silent this long, with 3 pings unanswered, is declared dead. Sized for throttled
+     * background tabs: their timers slow down but data channel messages (pongs) still arrive. */
+    deadAfterMs: int(100, 86_400_000).default(20_000),
+    /** A requested link that has not opened by then is given up. */
+    connectTimeoutMs: int(100, 3_600_000).default(15_000),
+    /** Gossip each node's neighbour list so every tab can draw the mesh (off in large simulations). */
+    shareTopology: z.boolean().default(true),
+    /** A topology entry not refreshed for this long is dropped (its node is gone). */
+    topologyTtlMs: int(1000, 86_400_000).default(60_000),
+    /** Most hops a signal relayed through the mesh may take. */
+    maxSignalHops: int(1, 64).default(8),
+  })
+  .strict()
+  .refine((o) => o.maxActiveViewSize >= o.activeViewSize, {
+    message: 'maxActiveViewSize must be >= activeViewSize',
+    path: ['maxActiveViewSize'],
+  });
+
+export type Options = z.output<typeof optionsSchema>;
+export type OptionsInput = Partial<Options>;
+
+export function createOptions(partial: OptionsInput = {}): Options {
+  const result = optionsSchema.safeParse(partial);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`);
+    throw new CoreError('bad-option', problems.join('; '));
+  }
+  return result.data;
+}
+
+export const DEFAULT_OPTIONS: Options = createOptions();

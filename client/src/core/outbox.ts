@@ -1,0 +1,59 @@
+import type { PeerId } from './ids.ts';
+import type { Message, RegisterValue, RejectReason, Rumor, SignalData } from './wire.ts';
+
+/** What the node asks its driver to do. The node never touches a socket itself. */
+export type Action =
+  | { type: 'send'; to: PeerId; message: Message }
+  /** Open a link to this peer; the driver answers later with `connected` or `disconnected`. */
+  | { type: 'connect'; peer: PeerId }
+  | { type: 'disconnect'; peer: PeerId };
+
+/** What happened, for the page, the test hook and the simulator's measurements. */
+export type NodeEvent =
+  | { type: 'rumor'; rumor: Rumor; from: PeerId | null; receivedAt: number }
+  | { type: 'counter'; value: number }
+  | { type: 'register'; value: RegisterValue }
+  | { type: 'view'; active: PeerId[]; passive: PeerId[] }
+  | { type: 'topology' }
+  /** A signal relayed through the mesh arrived for this node. */
+  | { type: 'signal'; from: PeerId; data: SignalData }
+  /** No links and nobody left to ask: the driver should get introductions (signaling server). */
+  | { type: 'lonely' }
+  | { type: 'peer-gone'; peer: PeerId; reason: 'left' | 'silent' | 'link-failed' }
+  | { type: 'dropped'; from: PeerId; reason: RejectReason | 'abuse'; detail: string };
+
+/** Collects actions and events between two drains; one per node, shared by its parts. */
+export class Outbox {
+  actions: Action[] = [];
+  events: NodeEvent[] = [];
+  /** Messages handed to the driver, by type; payloadsSent counts rumor copies (for RMR). */
+  readonly sentByType = new Map<Message['t'], number>();
+  payloadsSent = 0;
+  messagesSent = 0;
+
+  send(to: PeerId, message: Message): void {
+    this.messagesSent++;
+    this.sentByType.set(message.t, (this.sentByType.get(message.t) ?? 0) + 1);
+    if (message.t === 'push' || message.t === 'pull') this.payloadsSent += message.rumors.length;
+    this.actions.push({ type: 'send', to, message });
+  }
+
+  connect(peer: PeerId): void {
+    this.actions.push({ type: 'connect', peer });
+  }
+
+  disconnect(peer: PeerId): void {
+    this.actions.push({ type: 'disconnect', peer });
+  }
+
+  emit(event: NodeEvent): void {
+    this.events.push(event);
+  }
+
+  drain(): { actions: Action[]; events: NodeEvent[] } {
+    const drained = { actions: this.actions, events: this.events };
+    this.actions = [];
+    this.events = [];
+    return drained;
+  }
+}

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { isPeerId, type PeerId, type RumorId } from './ids.ts';
+
+/**
+ * Every message between peers is one member of this versioned union. `parse` is the only way in:
+ * whatever arrives from a link is untrusted until it passes here, and nothing past here re-checks.
+ */
+export const WIRE_VERSION = 1;
+/** Data channel messages above 16 KiB are not portable between browsers. */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+export const MAX_PAYLOAD_BYTES = 2048;
+export const MAX_REGISTER_BYTES = 1024;
+export const MAX_RUMORS_PER_MESSAGE = 32;
+export const MAX_DIGEST_ORIGINS = 128;
+export const MAX_RANGES_PER_ORIGIN = 16;
+export const MAX_IDS_PER_MESSAGE = 256;
+export const MAX_COUNTER_ENTRIES_PER_MESSAGE = 256;
+export const MAX_TOPOLOGY_ENTRIES_PER_MESSAGE = 128;
+export const MAX_SIGNAL_SDP_CHARS = 12_000;
+
+const peerId = z.custom<PeerId>(isPeerId, 'expected a peer id ([A-Za-z0-9_-]{1,64})');
+const rumorIdSchema = z.custom<RumorId>(
+  (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}:[1-9][0-9]{0,15}$/.test(v),
+  'expected a rumor id (origin:seq)',
+);
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const timestamp = z.number().finite().min(0);
+const boundedText = (maxBytes: number) =>
+  z.string().refine((s) => utf8Length(s) <= maxBytes, `longer than ${maxBytes} bytes`);
+
+export const rumorSchema = z.object({
+  origin: peerId,
+  seq,
+  /** Origin's clock when published (epoch ms); for latency and expiry. */
+  sentAt: timestamp,
+  /** Links crossed so far. */
+  hops: z.number().int().min(0).max(255),
+  payload: boundedText(MAX_PAYLOAD_BYTES),
+});
+export type Rumor = z.output<typeof rumorSchema>;
+
+/** What a node has seen from one origin, as inclusive [from, to] ranges of sequence numbers. */
+const digestEntry = z.tuple([
+  peerId,
+  z.array(z.tuple([seq, seq]).refine(([a, b]) => a <= b, 'range from > to')).max(MAX_RANGES_PER_ORIGIN),
+]);
+export type DigestEntry = z.output<typeof digestEntry>;
+
+/** PN-counter entry: [origin, total added, total subtracted]; both only grow. */
+const counterEntry = z.tuple([peerId, count, count]);
+export type CounterEntry = z.output<typeof counterEntry>;
+
+export const registerSchema = z.object({
+  value: boundedText(MAX_REGISTER_BYTES),
+  timestamp,
+  origin: peerId,
+});
+export type RegisterValue = z.output<typeof registerSchema>;
+
+const topologyEntry = z.object({
+  peer: peerId,
+  neighbors: z.array(peerId).max(128),
+  /** Owner's clock at its last change or refresh; newer wins. */
+  version: timestamp,
+});
+export type TopologyEntry = z.output<typeof topologyEntry>;
+
+/** WebRTC signaling as simple-peer produces it, plus `knock` (asks the lower id to initiate). */
+export const signalDataSchema = z.union([
+  z.object({ type: z.literal('knock') }).strict(),
+  z.object({ type: z.enum(['offer', 'answer', 'pranswer', 'rollback']), sdp: z.string().max(MAX_SIGNAL_SDP_CHARS) }),
+  z.object({
+    type: z.literal('candidate'),
+    candidate: z.object({
+      candidate: z.string().max(2048),
+      sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+      sdpMid: z.string().max(256).nullable().optional(),
+      usernameFragment: z.string().max(256).nullable().optional(),
+    }),
+  }),
+  z.object({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
+]);
+export type SignalData = z.output<typeof signalDataSchema>;
+
+const v = z.literal(WIRE_VERSION);
+const messageSchema = z.discriminatedUnion('t', [
+  z.object({ v, t: z.literal('ping'), n: count }),
+  z.object({ v, t: z.literal('pong'), n: count }),
+  /** The sender is going away for good (tab closing). */
+  z.object({ v, t: z.literal('leave') }),
+  z.object({ v, t: z.literal('shuffle'), sample: z.array(peerId).max(64) }),
+  z.object({ v, t: z.literal('shuffle-reply'), sample: z.array(peerId).max(64) }),
+  /** Rumor payloads; `seen` tells the receiver which of its pushed rumors were old news here. */
+  z.object({
+    v,
+    t: z.literal('push'),
+    rumors: z.array(rumorSchema).max(MAX_RUMORS_PER_MESSAGE),
+    seen: z.array(rumorIdSchema).max(MAX_IDS_PER_MESSAGE),
+    wantFeedback: z.boolean(),
+  }),
+  /** "Here is what I have; send me what I lack" (plus hot rumors in push-pull). */
+  z.object({
+    v,
+    t: z.literal('pull'),
+    digest: z.array(digestEntry).max(MAX_DIGEST_ORIGINS),
+    rumors: z.array(rumorSchema).max(MAX_RUMORS_PER_MESSAGE),
+  }),
+  /** CRDT state (or a delta of it); `reply` asks the receiver to answer with its own. */
+  z.object({
+    v,
+    t: z.literal('state'),
+    counter: z.array(counterEntry).max(MAX_COUNTER_ENTRIES_PER_MESSAGE),
+    register: registerSchema.nullable(),
+    topology: z.array(topologyEntry).max(MAX_TOPOLOGY_ENTRIES_PER_MESSAGE),
+    reply: z.boolean(),
+  }),
+  /** WebRTC signaling for a new link, relayed hop by hop through the mesh. */
+  z.object({ v, t: z.literal('signal'), from: peerId, to: peerId, hops: z.number().int().min(0).max(64), data: signalDataSchema }),
+]);
+
+export type Message = z.output<typeof messageSchema>;
+export type MessageType = Message['t'];
+export type MessageOf<T extends MessageType> = Extract<Message, { t: T }>;
+export const MESSAGE_TYPES: readonly MessageType[] = messageSchema.options.map((o) => o.shape.t.value);
+
+export type RejectReason = 'oversized' | 'malformed' | 'unknown-version' | 'unknown-type' | 'invalid';
+export type ParseResult = { ok: true; message: Message } | { ok: false; reason: RejectReason; detail: string };
+
+const knownTypes = new Set<unknown>(MESSAGE_TYPES);
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Accepts what a link delivers: JSON text, its UTF-8 bytes, or an already-decoded value (simulator). */
+export function parse(input: unknown): ParseResult {
+  let value: unknown = input;
+  if (typeof input === 'string' || input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    const decoded = decodeText(input);
+    if (!decoded.ok) return decoded;
+    try {
+      value = JSON.parse(decoded.text);
+    } catch (error) {
+      return reject('malformed', `not JSON: ${(error as Error).message}`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return reject('malformed', 'not an object');
+  const record = value as Record<string, unknown>;
+  if (record['v'] !== WIRE_VERSION) return reject('unknown-version', `version ${String(record['v'])}, expected ${WIRE_VERSION}`);
+  if (!knownTypes.has(record['t'])) return reject('unknown-type', `type ${JSON.stringify(record['t'])}`);
+  const result = messageSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return reject('invalid', issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid');
+  }
+  return { ok: true, message: result.data };
+}
+
+export function encode(message: Message): string {
+  return JSON.stringify(message);
+}
+
+function decodeText(input: string | Uint8Array | ArrayBuffer): { ok: true; text: string } | { ok: false; reason: RejectReason; detail: string } {
+  if (typeof input === 'string') {
+    const bytes = utf8Length(input);
+    return bytes > MAX_MESSAGE_BYTES ? tooBig(bytes) : { ok: true, text: input };
+  }
+  if (input.byteLength > MAX_MESSAGE_BYTES) return tooBig(input.byteLength);
+  try {
+    return { ok: true, text: decoder.decode(input) };
+  } catch (error) {
+    return reject('malformed', `not UTF-8: ${(error as Error).message}`);
+  }
+}
+
+function tooBig(bytes: number) {
+  return reject('oversized', `${bytes} bytes > ${MAX_MESSAGE_BYTES}`);
+}
+
+function reject(reason: RejectReason, detail: string): { ok: false; reason: RejectReason; detail: string } {
+  return { ok: false, reason, detail };
+}
+
+/** UTF-8 byte length without allocating (TextEncoder would copy the whole string). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from './config.ts';
+import { createSignalingServer, type SignalingServer } from './server.ts';
+
+/**
+ * CLI entry point: `tsx signaling-server/src/main.ts [--port N] [--host H] [--dev]`.
+ * Env: PORT (default 8080, 0 = any free port), HOST (default 127.0.0.1),
+ * STATIC_DIR (default <repo>/dist), INTRODUCTIONS (default 4). Bad values exit with code 2.
+ * The first stdout line carries the URL; the e2e harness parses it, so other output goes to stderr.
+ */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const parsed = parseConfig(process.env, process.argv.slice(2), resolve(here, '../../dist'));
+if (!parsed.ok) {
+  process.stderr.write(`signaling-server: ${parsed.error}\n`);
+  process.exit(2);
+}
+const config = parsed.config;
+
+if (!config.dev && !existsSync(join(config.staticDir, 'index.html'))) {
+  process.stderr.write(
+    `signaling-server: warning: no index.html in ${config.staticDir}; ` +
+      'run `npm run build` to build the client (starting anyway)\n',
+  );
+}
+
+// Registered before listening: the URL line means "ready", including for signals.
+let server: SignalingServer | undefined;
+let stopping = false;
+function shutdown(signal: NodeJS.Signals): void {
+  if (stopping) {
+    // A second Ctrl-C means "now".
+    process.exit(1);
+  }
+  stopping = true;
+  process.stderr.write(`signaling-server: ${signal}, shutting down\n`);
+  // Not listening yet: nothing to close.
+  if (!server) process.exit(0);
+  // Never hang on shutdown: a stuck connection should not keep the process alive.
+  setTimeout(() => {
+    process.stderr.write('signaling-server: shutdown timed out\n');
+    process.exit(1);
+  }, 5000).unref();
+  server.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`signaling-server: error while closing: ${String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+let started: SignalingServer;
+try {
+  started = await createSignalingServer({
+    port: config.port,
+    host: config.host,
+    staticDir: config.staticDir,
+    introductions: config.introductions,
+  });
+} catch (err: unknown) {
+  process.stderr.write(
+    `signaling-server: could not start on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+}
+
+server = started;
+// Handlers are in place before this line, so a signal right after it is always handled.
+process.stdout.write(
+  `Gossip mesh signaling server at ${started.address.url} — open this URL in several tabs\n`,
+);
+

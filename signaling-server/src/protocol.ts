@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * The socket.io contract between the signaling server and the browser client. Shared by both
+ * sides, so this file must stay free of Node imports. Everything that crosses the wire is
+ * untrusted on arrival and goes through one of these schemas before it is used.
+ */
+
+export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const ROOM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Upper bound on `JSON.stringify(data).length` of one relayed signal (an SDP fits easily). */
+export const MAX_SIGNAL_BYTES = 16384;
+
+/** Field messages read as "<path> <message>", e.g. "room is required". */
+const requiredString = (what: string) =>
+  z.string({ error: (iss) => (iss.input === undefined ? 'is required' : `must be ${what}`) });
+
+export const peerIdSchema = requiredString('a string').regex(
+  PEER_ID_PATTERN,
+  'must match [A-Za-z0-9_-]{1,64}',
+);
+export const roomSchema = requiredString('a string').regex(
+  ROOM_PATTERN,
+  'must match [A-Za-z0-9_.-]{1,64}',
+);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Length of the JSON text for `value`, or undefined if it cannot be serialized. */
+export function jsonLength(value: unknown): number | undefined {
+  try {
+    const text: unknown = JSON.stringify(value);
+    return typeof text === 'string' ? text.length : undefined;
+  } catch {
+    // Cycles and BigInts throw: that is simply "not JSON", so there is no length.
+    return undefined;
+  }
+}
+
+/**
+ * Opaque signaling data (simple-peer offers/answers/candidates). The server only checks that
+ * it is a JSON object of bounded size; typed `unknown` so any signal type can be sent as is.
+ */
+export const signalData = z
+  .custom<unknown>((v) => v !== undefined, 'is required')
+  .refine(isPlainObject, { message: 'must be a JSON object', abort: true })
+  .refine((v) => (jsonLength(v) ?? Infinity) <= MAX_SIGNAL_BYTES, {
+    message: `must be at most ${MAX_SIGNAL_BYTES} bytes as JSON`,
+  });
+
+// Requests are strict: unknown keys are a client bug worth hearing about, not silently dropped.
+const request = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  z.strictObject(shape, {
+    error: (iss) => (iss.code === 'invalid_type' ? 'payload must be an object' : undefined),
+  });
+
+export const joinRequest = request({ room: roomSchema, peerId: peerIdSchema });
+export const introduceRequest = request({});
+export const signalRequest = request({ to: peerIdSchema, data: signalData });
+
+/** Server -> client relay of a `signal` request; `from` is set by the server, never the sender. */
+export const signalMessage = z.strictObject({ from: peerIdSchema, data: signalData });
+
+export type JoinRequest = z.infer<typeof joinRequest>;
+export type IntroduceRequest = z.infer<typeof introduceRequest>;
+export type SignalRequest = z.infer<typeof signalRequest>;
+export type SignalMessage = z.infer<typeof signalMessage>;
+
+/** Reply to a client request: success with extra fields `T`, or a human-readable error. */
+export type Ack<T extends object = Record<never, never>> =
+  | ({ ok: true } & T)
+  | { ok: false; error: string };
+
+const ackFailure = z.object({ ok: z.literal(false), error: z.string() });
+export const joinAck = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), introductions: z.array(peerIdSchema) }),
+  ackFailure,
+]);
+export const introduceAck = joinAck;
+export const signalAck = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), ackFailure]);
+
+export type JoinAck = Ack<{ introductions: string[] }>;
+export type IntroduceAck = JoinAck;
+export type SignalAck = Ack;
+
+/** For `Socket<ServerToClientEvents, ClientToServerEvents>` from socket.io-client. */
+export interface ClientToServerEvents {
+  join: (request: JoinRequest, ack: (reply: JoinAck) => void) => void;
+  introduce: (request: IntroduceRequest, ack: (reply: IntroduceAck) => void) => void;
+  signal: (request: SignalRequest, ack: (reply: SignalAck) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  signal: (message: SignalMessage) => void;
+}
+
+/** "room is required; peerId must match ..." from a failed parse. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((iss) => (iss.path.length > 0 ? `${iss.path.join('.')} ${iss.message}` : iss.message))
+    .join('; ');
+}

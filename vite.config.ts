@@ -1,0 +1,24 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+import { nodePolyfills } from 'vite-plugin-node-polyfills';
+
+const root = resolve(import.meta.dirname, 'client');
+
+// The client is a multi-page app rooted at client/; the signaling server serves dist/.
+export default defineConfig({
+  root,
+  // simple-peer 9 expects Node's buffer/process/events/stream in the browser; never in Node tests.
+  plugins: process.env['VITEST'] ? [] : [nodePolyfills({ include: ['buffer', 'process', 'events', 'stream', 'util'], globals: { Buffer: true, process: true, global: true } })],
+  build: {
+    outDir: resolve(import.meta.dirname, 'dist'),
+    emptyOutDir: true,
+    rollupOptions: {
+      input: { main: resolve(root, 'index.html') },
+    },
+  },
+  test: {
+    root: import.meta.dirname,
+    include: ['client/**/*.test.ts', 'signaling-server/**/*.test.ts'],
+    testTimeout: 60_000,
+  },
+});
