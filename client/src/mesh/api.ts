@@ -1,0 +1,57 @@
+import type { PeerId } from '../core/ids.ts';
+import type { Mode } from '../core/options.ts';
+import type { RegisterValue } from '../core/wire.ts';
+
+/** A rumor as a tab saw it arrive. Times are epoch ms (performance.timeOrigin + now()). */
+export interface DeliveredRumor {
+  id: string;
+  origin: string;
+  text: string;
+  hops: number;
+  sentAt: number;
+  receivedAt: number;
+}
+
+export interface MeshStats {
+  sent: number;
+  received: number;
+  duplicates: number;
+  dropped: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Rumor payload copies sent by this tab. */
+  payloadsSent: number;
+  /** Links opened by signaling relayed through the mesh vs through the server. */
+  linksViaMesh: number;
+  linksViaServer: number;
+}
+
+export interface MeshSettings {
+  room: string;
+  mode: Mode;
+  periodMs: number;
+  fanout: number;
+}
+
+/** Everything the page and the test hook need from one running peer. */
+export interface MeshClient {
+  readonly id: PeerId;
+  readonly settings: MeshSettings;
+  /** At least one open neighbour link. */
+  ready(): boolean;
+  neighbors(): PeerId[];
+  known(): PeerId[];
+  /** The mesh as this tab knows it from gossip (each peer's own neighbour list). */
+  graph(): Map<PeerId, Set<PeerId>>;
+  serverConnected(): boolean;
+  publish(text: string): string;
+  rumors(): DeliveredRumor[];
+  add(delta: number): void;
+  counter(): number;
+  setRegister(value: string): void;
+  register(): RegisterValue | null;
+  stats(): MeshStats;
+  /** Called after anything observable changed (throttle rendering on your side). */
+  subscribe(listener: () => void): () => void;
+  close(): void;
+}
