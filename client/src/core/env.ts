@@ -37,7 +37,7 @@ export function pickOne<T>(random: () => number, items: readonly T[]): T | undef
 /** Up to `count` distinct items, uniformly (partial Fisher-Yates on a copy). */
 export function sample<T>(random: () => number, items: readonly T[], count: number): T[] {
   const copy = items.slice();
-  const n = Math.min(count, copy.length);
+  const n = Math.max(0, Math.min(count, copy.length)); // a negative count must not reach slice(0, -k)
   for (let i = 0; i < n; i++) {
     const j = i + randomInt(random, copy.length - i);
     const tmp = copy[i] as T;

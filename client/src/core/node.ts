@@ -1,26 +1,22 @@
+import { Aggregator, type AggregateEstimate } from './aggregate.ts';
 import { sample, pickOne, type Env } from './env.ts';
 import { CoreError, rumorId, type PeerId, type RumorId } from './ids.ts';
 import { createOptions, type Options, type OptionsInput } from './options.ts';
 import { Membership } from './membership.ts';
 import { Outbox, type Action, type NodeEvent } from './outbox.ts';
-import { PNCounter } from './counter.ts';
-import { LWWRegister } from './register.ts';
 import { RumorStore, type Acceptance } from './rumors.ts';
-import { Topology } from './topology.ts';
+import { SharedState } from './shared-state.ts';
 import {
-  MAX_COUNTER_ENTRIES_PER_MESSAGE,
   MAX_PAYLOAD_BYTES,
   MAX_REGISTER_BYTES,
-  MAX_TOPOLOGY_ENTRIES_PER_MESSAGE,
+  isWellFormed,
   parse,
   utf8Length,
-  type CounterEntry,
   type MessageOf,
   type RegisterValue,
   type RejectReason,
   type Rumor,
   type SignalData,
-  type TopologyEntry,
 } from './wire.ts';
 
 /** A peer that sends this many bad messages is cut off. */
@@ -47,9 +43,8 @@ export class GossipNode {
   private readonly out = new Outbox();
   private readonly membership: Membership;
   private readonly rumors: RumorStore;
-  private readonly counter = new PNCounter();
-  private readonly register = new LWWRegister();
-  private readonly topology: Topology;
+  private readonly state: SharedState;
+  private readonly aggregator: Aggregator;
   private readonly badMessages = new Map<PeerId, number>();
   private readonly stats_: Omit<NodeStats, 'messagesSent' | 'payloadsSent'> = {
     messagesReceived: 0,
@@ -61,6 +56,7 @@ export class GossipNode {
   private nextRoundAt: number;
   private nextAntiEntropyAt: number;
   private nextTopologyRefreshAt: number;
+  private nextAggregateAt: number;
   private viewChanged = false;
 
   constructor(
@@ -76,7 +72,9 @@ export class GossipNode {
     this.nextTopologyRefreshAt = now;
     this.membership = new Membership(id, env, this.options, this.out, () => (this.viewChanged = true));
     this.rumors = new RumorStore(id, this.options);
-    this.topology = new Topology(id, this.options.topologyTtlMs, 1024);
+    this.state = new SharedState(id, env, this.options, this.out, () => this.neighbors());
+    this.aggregator = new Aggregator(id, 0, this.options.epochMs);
+    this.nextAggregateAt = this.options.aggregatePeriodMs === 0 ? Infinity : now + env.random() * this.options.aggregatePeriodMs;
   }
 
   // ---- inputs -------------------------------------------------------------------------------
@@ -105,6 +103,7 @@ export class GossipNode {
       if (bad === MAX_BAD_MESSAGES_PER_PEER) {
         this.drop(from, 'abuse', `${bad} bad messages; cutting the peer off`);
         this.membership.evict(from, this.env.now());
+        this.afterInput(); // the view changed: report it now, not at the next input
       }
       return;
     }
@@ -119,7 +118,7 @@ export class GossipNode {
       case 'shuffle':
       case 'shuffle-reply':
         this.membership.handle(from, message, now);
-        if (message.t === 'leave') this.topology.forget(from);
+        if (message.t === 'leave') this.state.topology.forget(from);
         break;
       case 'push':
         this.onPush(from, message, now);
@@ -128,10 +127,13 @@ export class GossipNode {
         this.onPull(from, message, now);
         break;
       case 'state':
-        this.onState(from, message, now);
+        this.state.merge(from, message, now);
         break;
       case 'signal':
         this.onSignal(from, message);
+        break;
+      case 'aggregate':
+        this.aggregator.receive(message, now);
         break;
     }
     this.afterInput();
@@ -148,19 +150,24 @@ export class GossipNode {
       this.nextAntiEntropyAt = Math.max(this.nextAntiEntropyAt + this.options.antiEntropyPeriodMs, now + 1);
       this.antiEntropy();
       this.rumors.expire(now);
-      this.topology.expire(now);
+      this.state.topology.expire(now);
+    }
+    if (now >= this.nextAggregateAt) {
+      this.nextAggregateAt = Math.max(this.nextAggregateAt + this.options.aggregatePeriodMs, now + 1);
+      this.aggregateRound(now);
     }
     if (this.options.shareTopology && now >= this.nextTopologyRefreshAt) this.viewChanged = true;
     this.afterInput();
   }
 
   nextTickAt(): number {
-    return Math.min(this.nextRoundAt, this.nextAntiEntropyAt, this.env.now() + this.options.pingIntervalMs);
+    return Math.min(this.nextRoundAt, this.nextAntiEntropyAt, this.nextAggregateAt, this.env.now() + this.options.pingIntervalMs);
   }
 
   // ---- local operations -------------------------------------------------------------------
 
   publish(payload: string): Rumor {
+    if (!isWellFormed(payload)) throw new CoreError('bad-argument', 'payload contains a lone UTF-16 surrogate');
     const bytes = utf8Length(payload);
     if (bytes > MAX_PAYLOAD_BYTES) throw new CoreError('payload-too-large', `${bytes} bytes > ${MAX_PAYLOAD_BYTES}`);
     const now = this.env.now();
@@ -173,18 +180,20 @@ export class GossipNode {
 
   add(delta: number): void {
     if (!Number.isSafeInteger(delta) || delta === 0) throw new CoreError('bad-argument', `delta must be a non-zero integer, got ${delta}`);
-    const entry = this.counter.add(this.id, delta);
-    this.out.emit({ type: 'counter', value: this.counter.value() });
-    this.spreadState([entry], null, null);
+    this.state.add(delta);
   }
 
   setRegister(value: string): RegisterValue {
+    if (!isWellFormed(value)) throw new CoreError('bad-argument', 'value contains a lone UTF-16 surrogate');
     const bytes = utf8Length(value);
     if (bytes > MAX_REGISTER_BYTES) throw new CoreError('payload-too-large', `${bytes} bytes > ${MAX_REGISTER_BYTES}`);
-    const written = this.register.set(this.id, value, this.env.now());
-    this.out.emit({ type: 'register', value: written });
-    this.spreadState([], written, null);
-    return written;
+    return this.state.set(value, this.env.now());
+  }
+
+  /** This node's contribution to the network-wide average, minimum and maximum (from the next epoch). */
+  setAggregateValue(value: number): void {
+    if (!Number.isFinite(value)) throw new CoreError('bad-argument', `aggregate value must be finite, got ${value}`);
+    this.aggregator.setValue(value);
   }
 
   /** Relays WebRTC signaling through the mesh. False when no neighbour can carry it. */
@@ -215,11 +224,11 @@ export class GossipNode {
   }
 
   counterValue(): number {
-    return this.counter.value();
+    return this.state.counter.value();
   }
 
   registerValue(): RegisterValue | null {
-    return this.register.get();
+    return this.state.register.get();
   }
 
   hasRumor(id: RumorId): boolean {
@@ -230,8 +239,13 @@ export class GossipNode {
     return this.rumors.all();
   }
 
+  /** The last completed epoch's estimates (stable), or the running epoch's before one completed. */
+  aggregates(): AggregateEstimate | null {
+    return this.aggregator.estimate() ?? this.aggregator.current();
+  }
+
   meshGraph(): Map<PeerId, Set<PeerId>> {
-    return this.topology.graph();
+    return this.state.topology.graph();
   }
 
   stats(): NodeStats {
@@ -270,8 +284,15 @@ export class GossipNode {
   private antiEntropy(): void {
     const target = pickOne(this.env.random, this.neighbors());
     if (target === undefined) return;
-    this.out.send(target, this.fullState(true));
+    this.out.send(target, this.state.full(true));
     if (this.options.mode === 'push') this.out.send(target, { v: 1, t: 'pull', digest: this.rumors.digest(), rumors: [] });
+  }
+
+  private aggregateRound(now: number): void {
+    const share = this.aggregator.share(now);
+    const target = pickOne(this.env.random, this.neighbors());
+    if (target === undefined) this.aggregator.unsent(share);
+    else this.out.send(target, { v: 1, t: 'aggregate', ...share });
   }
 
   private onPush(from: PeerId, message: MessageOf<'push'>, now: number): void {
@@ -315,37 +336,6 @@ export class GossipNode {
     for (const peer of targets) this.out.send(peer, { v: 1, t: 'push', rumors, seen: [], wantFeedback: false });
   }
 
-  private onState(from: PeerId, message: MessageOf<'state'>, now: number): void {
-    const counterNews = this.counter.merge(message.counter);
-    if (counterNews.length > 0) this.out.emit({ type: 'counter', value: this.counter.value() });
-    const registerNews = this.register.merge(message.register) ? message.register : null;
-    if (registerNews !== null) this.out.emit({ type: 'register', value: registerNews });
-    const topologyNews = this.options.shareTopology ? this.topology.merge(message.topology, now) : [];
-    if (topologyNews.length > 0) this.out.emit({ type: 'topology' });
-    if (message.reply) this.out.send(from, this.fullState(false));
-    // Topology is spread by anti-entropy only; counter and register changes are forwarded eagerly.
-    if (counterNews.length > 0 || registerNews !== null) this.spreadState(counterNews, registerNews, from);
-  }
-
-  private spreadState(counter: CounterEntry[], register: RegisterValue | null, except: PeerId | null): void {
-    const targets = sample(this.env.random, this.neighbors().filter((p) => p !== except), this.options.fanout);
-    for (const peer of targets) this.out.send(peer, { v: 1, t: 'state', counter, register, topology: [], reply: false });
-  }
-
-  private fullState(reply: boolean): MessageOf<'state'> {
-    const counter = this.counter.toEntries();
-    const topology = this.options.shareTopology ? this.topology.toEntries() : [];
-    return {
-      v: 1,
-      t: 'state',
-      // Beyond one message's worth, a random slice each time still converges.
-      counter: counter.length > MAX_COUNTER_ENTRIES_PER_MESSAGE ? sample(this.env.random, counter, MAX_COUNTER_ENTRIES_PER_MESSAGE) : counter,
-      register: this.register.get(),
-      topology: topology.length > MAX_TOPOLOGY_ENTRIES_PER_MESSAGE ? sample(this.env.random, topology, MAX_TOPOLOGY_ENTRIES_PER_MESSAGE) : topology,
-      reply,
-    };
-  }
-
   private onSignal(from: PeerId, message: MessageOf<'signal'>): void {
     if (message.to === this.id) {
       this.out.emit({ type: 'signal', from: message.from, data: message.data });
@@ -363,7 +353,7 @@ export class GossipNode {
   private routeTowards(target: PeerId, cameFrom: PeerId | undefined): PeerId | undefined {
     const neighbors = new Set(this.neighbors());
     return (
-      this.topology.nextHop(target, neighbors, cameFrom) ??
+      this.state.topology.nextHop(target, neighbors, cameFrom) ??
       pickOne(this.env.random, [...neighbors].filter((p) => p !== cameFrom))
     );
   }
@@ -376,10 +366,7 @@ export class GossipNode {
     this.out.emit({ type: 'view', active: this.neighbors(), passive: this.known() });
     if (!this.options.shareTopology) return;
     this.nextTopologyRefreshAt = now + this.options.topologyTtlMs / 3;
-    const own: TopologyEntry = this.topology.setOwn(this.neighbors(), now);
-    for (const peer of this.neighbors()) {
-      this.out.send(peer, { v: 1, t: 'state', counter: [], register: null, topology: [own], reply: false });
-    }
+    this.state.announceTopology(now);
   }
 
   private drop(from: PeerId, reason: RejectReason | 'abuse', detail: string): void {
@@ -394,4 +381,4 @@ export class GossipNode {
 }
 
 export { rumorId };
-export type { Action, NodeEvent, Options, OptionsInput, PeerId, RumorId, Rumor, RegisterValue, SignalData };
+export type { AggregateEstimate, Action, NodeEvent, Options, OptionsInput, PeerId, RumorId, Rumor, RegisterValue, SignalData };

@@ -51,6 +51,10 @@ const optionsSchema = z
     shareTopology: z.boolean().default(true),
     /** A topology entry not refreshed for this long is dropped (its node is gone). */
     topologyTtlMs: int(1000, 86_400_000).default(60_000),
+    /** Push-sum aggregation: one share to a random neighbour this often (0 turns aggregates off). */
+    aggregatePeriodMs: int(0, 3_600_000).default(250),
+    /** Aggregates restart every epoch so departed peers stop counting; estimates are per epoch. */
+    epochMs: int(100, 86_400_000).default(10_000),
     /** Most hops a signal relayed through the mesh may take. */
     maxSignalHops: int(1, 64).default(8),
   })

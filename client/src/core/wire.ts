@@ -26,8 +26,16 @@ const rumorIdSchema = z.custom<RumorId>(
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const timestamp = z.number().finite().min(0);
+/** Lone surrogates are refused: JSON escapes them to 6 bytes, which would defeat the byte limits. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
 const boundedText = (maxBytes: number) =>
-  z.string().refine((s) => utf8Length(s) <= maxBytes, `longer than ${maxBytes} bytes`);
+  z
+    .string()
+    .refine(isWellFormed, 'contains a lone UTF-16 surrogate')
+    .refine((s) => utf8Length(s) <= maxBytes, `longer than ${maxBytes} bytes`);
 
 export const rumorSchema = z.object({
   origin: peerId,
@@ -115,6 +123,17 @@ const messageSchema = z.discriminatedUnion('t', [
     topology: z.array(topologyEntry).max(MAX_TOPOLOGY_ENTRIES_PER_MESSAGE),
     reply: z.boolean(),
   }),
+  /** Push-sum aggregation: half of the sender's mass for this epoch's elected instance. */
+  z.object({
+    v,
+    t: z.literal('aggregate'),
+    epoch: count,
+    leader: peerId,
+    count: z.tuple([z.number().finite().min(0), z.number().finite().min(0)]),
+    sum: z.tuple([z.number().finite(), z.number().finite().min(0)]),
+    min: z.number().finite(),
+    max: z.number().finite(),
+  }),
   /** WebRTC signaling for a new link, relayed hop by hop through the mesh. */
   z.object({ v, t: z.literal('signal'), from: peerId, to: peerId, hops: z.number().int().min(0).max(64), data: signalDataSchema }),
 ]);
@@ -186,10 +205,14 @@ export function utf8Length(text: string): number {
     const code = text.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
+    else if (code >= 0xd800 && code <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
       bytes += 4;
       i++;
-    } else bytes += 3;
+    } else bytes += 3; // BMP, or a lone surrogate (encoded as U+FFFD, 3 bytes)
   }
   return bytes;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -1,0 +1,124 @@
+import type { PeerId } from './ids.ts';
+
+/** One push-sum exchange: half of the sender's mass for the epoch's elected instance. */
+export interface AggregateShare {
+  epoch: number;
+  /** The instance's initiator: the peer with the smallest hash for this epoch that gossip has found. */
+  leader: PeerId;
+  /** Push-sum pair for the network size: every peer brings value 1, only the leader brings weight 1. */
+  count: [number, number];
+  /** Push-sum pair for the average of the peers' values: every peer brings (value, 1). */
+  sum: [number, number];
+  min: number;
+  max: number;
+}
+
+export interface AggregateEstimate {
+  size: number;
+  average: number;
+  min: number;
+  max: number;
+  epoch: number;
+}
+
+/**
+ * Network-wide aggregates with no coordinator: push-sum (Kempe et al.) restarted every epoch so
+ * that departed peers stop counting. Counting needs exactly one peer holding weight; instead of
+ * electing one, every peer starts an instance and all of them switch to the instance with the
+ * smallest hash of (epoch, initiator) as soon as they hear of it. A peer enters an instance once,
+ * with exactly its initial contribution, so each instance conserves mass and the smallest one wins.
+ */
+export class Aggregator {
+  private epoch = -1;
+  private leader: PeerId;
+  private leaderRank = Infinity;
+  private count: [number, number] = [0, 0];
+  private sum: [number, number] = [0, 0];
+  private min = Infinity;
+  private max = -Infinity;
+  private last: AggregateEstimate | null = null;
+
+  constructor(
+    private readonly self: PeerId,
+    private value: number,
+    private readonly epochMs: number,
+  ) {
+    this.leader = self;
+  }
+
+  setValue(value: number): void {
+    // The running epoch keeps the old contribution (mass must be conserved); the next uses this.
+    this.value = value;
+  }
+
+  /** Called every aggregation round; returns the share to send to one random neighbour. */
+  share(now: number): AggregateShare {
+    this.advance(Math.floor(now / this.epochMs));
+    this.count = [this.count[0] / 2, this.count[1] / 2];
+    this.sum = [this.sum[0] / 2, this.sum[1] / 2];
+    return { epoch: this.epoch, leader: this.leader, count: [...this.count], sum: [...this.sum], min: this.min, max: this.max };
+  }
+
+  /** A share could not be delivered (no neighbour, or the link was gone): take the mass back. */
+  unsent(share: AggregateShare): void {
+    if (share.epoch !== this.epoch || share.leader !== this.leader) return;
+    this.absorb(share);
+  }
+
+  receive(share: AggregateShare, now: number): void {
+    const current = Math.floor(now / this.epochMs);
+    // Shares from a past epoch, or from a future one our clock has not reached, carry no usable mass.
+    if (share.epoch < this.epoch || share.epoch > current + 1) return;
+    this.advance(share.epoch);
+    this.min = Math.min(this.min, share.min);
+    this.max = Math.max(this.max, share.max);
+    const rank = instanceRank(share.epoch, share.leader);
+    if (rank > this.leaderRank || (rank === this.leaderRank && share.leader !== this.leader)) return;
+    if (share.leader !== this.leader) this.join(share.leader, rank);
+    this.absorb(share);
+  }
+
+  /** The previous epoch's final values: stable while the current epoch converges. */
+  estimate(): AggregateEstimate | null {
+    return this.last;
+  }
+
+  /** The running epoch's values so far (they converge during the epoch). */
+  current(): AggregateEstimate | null {
+    if (this.epoch < 0 || this.count[1] <= 0 || this.sum[1] <= 0) return null;
+    return { size: this.count[0] / this.count[1], average: this.sum[0] / this.sum[1], min: this.min, max: this.max, epoch: this.epoch };
+  }
+
+  private advance(epoch: number): void {
+    if (epoch <= this.epoch) return;
+    const finished = this.current();
+    if (finished !== null && epoch === this.epoch + 1) this.last = finished;
+    this.epoch = epoch;
+    this.min = this.value;
+    this.max = this.value;
+    this.join(this.self, instanceRank(epoch, this.self));
+  }
+
+  private join(leader: PeerId, rank: number): void {
+    this.leader = leader;
+    this.leaderRank = rank;
+    this.count = [1, leader === this.self ? 1 : 0];
+    this.sum = [this.value, 1];
+  }
+
+  private absorb(share: AggregateShare): void {
+    this.count = [this.count[0] + share.count[0], this.count[1] + share.count[1]];
+    this.sum = [this.sum[0] + share.sum[0], this.sum[1] + share.sum[1]];
+  }
+}
+
+/** FNV-1a of "epoch:peer": a fresh, agreed-upon pseudo-random order of peers every epoch. */
+export function instanceRank(epoch: number, peer: PeerId): number {
+  const text = `${epoch}:${peer}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}

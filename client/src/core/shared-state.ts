@@ -1,0 +1,90 @@
+import { sample, type Env } from './env.ts';
+import type { PeerId } from './ids.ts';
+import type { Options } from './options.ts';
+import type { Outbox } from './outbox.ts';
+import { PNCounter } from './counter.ts';
+import { LWWRegister } from './register.ts';
+import { Topology } from './topology.ts';
+import {
+  MAX_COUNTER_ENTRIES_PER_MESSAGE,
+  MAX_TOPOLOGY_ENTRIES_PER_MESSAGE,
+  type CounterEntry,
+  type MessageOf,
+  type RegisterValue,
+} from './wire.ts';
+
+/** Most peers whose neighbour lists one node keeps (enough to draw and route a browser mesh). */
+const MAX_TOPOLOGY_ENTRIES = 1024;
+
+/**
+ * The state every peer converges on: the PN-counter, the LWW register and the gossiped topology.
+ * Local changes and merged news go eagerly to `fanout` neighbours; full state goes to one
+ * random neighbour per anti-entropy period, which repairs whatever the eager path lost.
+ */
+export class SharedState {
+  readonly counter = new PNCounter();
+  readonly register = new LWWRegister();
+  readonly topology: Topology;
+
+  constructor(
+    private readonly self: PeerId,
+    private readonly env: Env,
+    private readonly options: Options,
+    private readonly out: Outbox,
+    private readonly neighbors: () => PeerId[],
+  ) {
+    this.topology = new Topology(self, options.topologyTtlMs, MAX_TOPOLOGY_ENTRIES);
+  }
+
+  add(delta: number): void {
+    const entry = this.counter.add(this.self, delta);
+    this.out.emit({ type: 'counter', value: this.counter.value() });
+    this.spread([entry], null, null);
+  }
+
+  set(value: string, now: number): RegisterValue {
+    const written = this.register.set(this.self, value, now);
+    this.out.emit({ type: 'register', value: written });
+    this.spread([], written, null);
+    return written;
+  }
+
+  merge(from: PeerId, message: MessageOf<'state'>, now: number): void {
+    const counterNews = this.counter.merge(message.counter);
+    if (counterNews.length > 0) this.out.emit({ type: 'counter', value: this.counter.value() });
+    const registerNews = this.register.merge(message.register) ? message.register : null;
+    if (registerNews !== null) this.out.emit({ type: 'register', value: registerNews });
+    const topologyNews = this.options.shareTopology ? this.topology.merge(message.topology, now) : [];
+    if (topologyNews.length > 0) this.out.emit({ type: 'topology' });
+    if (message.reply) this.out.send(from, this.full(false));
+    // Topology spreads by anti-entropy only; counter and register changes are forwarded eagerly.
+    if (counterNews.length > 0 || registerNews !== null) this.spread(counterNews, registerNews, from);
+  }
+
+  full(reply: boolean): MessageOf<'state'> {
+    const counter = this.counter.toEntries();
+    const topology = this.options.shareTopology ? this.topology.toEntries() : [];
+    return {
+      v: 1,
+      t: 'state',
+      // Beyond one message's worth, a random slice each time still converges.
+      counter: counter.length > MAX_COUNTER_ENTRIES_PER_MESSAGE ? sample(this.env.random, counter, MAX_COUNTER_ENTRIES_PER_MESSAGE) : counter,
+      register: this.register.get(),
+      topology: topology.length > MAX_TOPOLOGY_ENTRIES_PER_MESSAGE ? sample(this.env.random, topology, MAX_TOPOLOGY_ENTRIES_PER_MESSAGE) : topology,
+      reply,
+    };
+  }
+
+  /** Our own neighbour list changed (or needs refreshing): tell the neighbours at once. */
+  announceTopology(now: number): void {
+    const own = this.topology.setOwn(this.neighbors(), now);
+    for (const peer of this.neighbors()) {
+      this.out.send(peer, { v: 1, t: 'state', counter: [], register: null, topology: [own], reply: false });
+    }
+  }
+
+  private spread(counter: CounterEntry[], register: RegisterValue | null, except: PeerId | null): void {
+    const targets = sample(this.env.random, this.neighbors().filter((p) => p !== except), this.options.fanout);
+    for (const peer of targets) this.out.send(peer, { v: 1, t: 'state', counter, register, topology: [], reply: false });
+  }
+}
