@@ -51,6 +51,11 @@ export interface MeshClient {
   setRegister(value: string): void;
   register(): RegisterValue | null;
   stats(): MeshStats;
+  /**
+   * Optional, implementation-specific diagnostics for debugging (link setup, signaling, drop
+   * reasons by cause, last errors). Names may change; do not build tests on them.
+   */
+  diagnostics?(): Record<string, number | string | null>;
   /** Called after anything observable changed (throttle rendering on your side). */
   subscribe(listener: () => void): () => void;
   close(): void;

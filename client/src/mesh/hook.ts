@@ -1,0 +1,65 @@
+import type { RegisterValue } from '../core/wire.ts';
+import type { DeliveredRumor, MeshClient, MeshStats } from './api.ts';
+
+/**
+ * The test hook: `window.__mesh`. STABLE CONTRACT.
+ *
+ * End-to-end tests (e2e/*.spec.ts, through e2e/hook.ts) reach into a tab only through this object,
+ * so its shape is a contract: add to it if you must, never rename, remove or change the meaning of
+ * a member without changing e2e/hook.ts in the same change. Every value it returns is plain data
+ * (structured-clonable), so Playwright's page.evaluate can carry it out of the page.
+ *
+ * - `id`: this peer's id.
+ * - `ready()`: at least one open neighbour link (the mesh is reachable).
+ * - `neighbors()`: ids of the peers with an open data channel (the active view).
+ * - `known()`: ids of the other peers known but not linked (the passive view).
+ * - `publish(text)`: publishes a rumor; returns its id `${origin}:${seq}`.
+ * - `rumors()`: rumors seen here, in arrival order, each `{ id, origin, text, hops, sentAt,
+ *   receivedAt }`; `hops` is 0 at the origin and the number of links crossed elsewhere; times are
+ *   epoch ms (performance.timeOrigin + performance.now()) of the origin's and this tab's clock.
+ * - `add(delta)`: adds a non-zero integer (may be negative) to the shared PN-counter.
+ * - `counter()`: the counter's value as this tab sees it.
+ * - `setRegister(value)`: writes the shared last-writer-wins register.
+ * - `register()`: `{ value, timestamp, origin }` or null: the register as this tab sees it.
+ * - `stats()`: `{ sent, received, duplicates, dropped, bytesSent, bytesReceived, payloadsSent,
+ *   linksViaMesh, linksViaServer }`: messages handed to / accepted from the links by the gossip
+ *   node, duplicate rumors, dropped messages (invalid input and sends refused by a full or closed
+ *   channel), data channel bytes, rumor copies sent, links opened by signaling via mesh / server.
+ */
+export interface MeshTestHook {
+  readonly id: string;
+  ready(): boolean;
+  neighbors(): string[];
+  known(): string[];
+  publish(text: string): string;
+  rumors(): DeliveredRumor[];
+  add(delta: number): void;
+  counter(): number;
+  setRegister(value: string): void;
+  register(): RegisterValue | null;
+  stats(): MeshStats;
+}
+
+/** Sets `window.__mesh` to the hook for `client` and returns it. */
+export function installTestHook(client: MeshClient): MeshTestHook {
+  const hook: MeshTestHook = {
+    id: client.id,
+    ready: () => client.ready(),
+    neighbors: () => [...client.neighbors()],
+    known: () => [...client.known()],
+    publish: (text) => client.publish(text),
+    rumors: () => client.rumors().map((r) => ({ ...r })),
+    add: (delta) => client.add(delta),
+    counter: () => client.counter(),
+    setRegister: (value) => client.setRegister(value),
+    register: () => {
+      const value = client.register();
+      return value === null ? null : { ...value };
+    },
+    stats: () => ({ ...client.stats() }),
+  };
+  // Not declared on Window here: e2e/hook.ts owns that declaration, and the specs check that
+  // MeshTestHook satisfies it.
+  Object.defineProperty(window, '__mesh', { value: hook, configurable: true, enumerable: false, writable: true });
+  return hook;
+}

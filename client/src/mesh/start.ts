@@ -1,0 +1,51 @@
+import type { PeerId } from '../core/ids.ts';
+import type { OptionsInput } from '../core/options.ts';
+import type { MeshClient, MeshSettings } from './api.ts';
+import { MeshDriver } from './driver.ts';
+
+export interface StartMeshSettings extends MeshSettings {
+  /** Signaling server URL; default: the page's own origin. */
+  serverUrl?: string;
+  /** Same as `serverUrl` (the name the page settings use); `serverUrl` wins if both are given. */
+  server?: string;
+  /** This peer's id; default: 16 random base32 characters. */
+  peerId?: PeerId;
+  /** STUN/TURN servers for WebRTC; default [] (same host or LAN). */
+  iceServers?: RTCIceServer[];
+  /** Further GossipNode options (activeViewSize, ...); `mode`, `periodMs` and `fanout` come from the settings. */
+  nodeOptions?: Omit<OptionsInput, 'mode' | 'periodMs' | 'fanout'>;
+  /** How long startMesh waits for the first join before returning a client that keeps trying. Default 5000 ms. */
+  joinTimeoutMs?: number;
+}
+
+const DEFAULT_JOIN_TIMEOUT_MS = 5000;
+
+/**
+ * Starts one peer: a random id, the gossip node, the signaling connection and the WebRTC links.
+ * Resolves once the room is joined and the first introductions are handed to the node, or after
+ * `joinTimeoutMs` with a client that keeps trying (socket.io reconnects; it joins when it can).
+ * Throws on bad settings (room name, peer id, node options): those are the caller's mistakes.
+ *
+ *   const client = await startMesh(settings);
+ *   installTestHook(client);
+ *   renderPage(root, client);
+ */
+export async function startMesh(settings: StartMeshSettings): Promise<MeshClient> {
+  const driver = new MeshDriver(settings);
+  let first: Promise<PeerId[]>;
+  try {
+    first = driver.join();
+  } catch (error: unknown) {
+    driver.close();
+    throw error;
+  }
+  const joinTimeoutMs = settings.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), joinTimeoutMs)));
+  const introductions = await Promise.race([first, timedOut]);
+  clearTimeout(timer);
+  // A slow server: the client runs anyway (not ready) and takes the introductions when they come.
+  if (introductions === null) void first.then((peers) => driver.introduce(peers));
+  else driver.introduce(introductions);
+  return driver;
+}

@@ -1,0 +1,380 @@
+import SimplePeer from 'simple-peer';
+import type { PeerId } from '../core/ids.ts';
+import { signalDataSchema, utf8Length, type SignalData } from '../core/wire.ts';
+
+/**
+ * WebRTC links for one peer: one simple-peer connection (one data channel) per neighbour.
+ *
+ * Who initiates: always the LOWER peer id (plain string order), so two peers never both send an
+ * offer (no glare). When the node asks for a link to a lower id, this side sends `{type:'knock'}`
+ * and waits for the lower id's offer. At most one link per peer id exists at any time:
+ * - a knock to a peer that is already connecting or freshly open is ignored;
+ * - an offer always starts a fresh attempt: it upgrades our knock, or replaces an older link
+ *   (the initiator only offers again when its side of the old link is gone);
+ * - offers from a higher id and knocks to a higher id break the rule and are dropped and counted.
+ *
+ * Signals leave through `sendSignal` (the driver picks the mesh or the signaling server) and
+ * arrive through `handleSignal` (from either). Messages are JSON text; what arrives is passed on
+ * untouched (string or bytes) for the core to parse. Sends never throw: with no open link or more
+ * than `maxBufferedBytes` queued in the channel they are dropped and counted (gossip tolerates
+ * loss). A link that does not open within `connectTimeoutMs` is destroyed.
+ */
+
+export type SignalPath = 'mesh' | 'server';
+
+export interface WebRtcTransportOptions {
+  self: PeerId;
+  /** STUN/TURN servers. Default [] (enough on one host or one LAN). */
+  iceServers?: RTCIceServer[];
+  /** A link not open this long after it was asked for is destroyed. Default 15000 ms. */
+  connectTimeoutMs?: number;
+  /** Sends are dropped while the channel has more than this queued. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Carries a signal towards `to`: returns the path it took, or null when there is none. */
+  sendSignal: (to: PeerId, data: SignalData) => SignalPath | null;
+  /** The data channel to `peer` opened. */
+  onLinkUp: (peer: PeerId) => void;
+  /** The link to `peer` closed, failed or timed out (also for attempts that never opened). */
+  onLinkDown: (peer: PeerId) => void;
+  /** One message from `peer`, as delivered (JSON text, or bytes from a binary sender). */
+  onData: (peer: PeerId, data: string | Uint8Array) => void;
+  /** A WebRTC implementation for Node (e.g. @roamhq/wrtc); browsers use their own. */
+  wrtc?: NonNullable<SimplePeer.Options['wrtc']>;
+  /** Builds the simple-peer instance (tests may inject a fake). */
+  createPeer?: (options: SimplePeer.Options) => SimplePeer.Instance;
+}
+
+export interface TransportStats {
+  /** Links currently open / being set up. */
+  open: number;
+  connecting: number;
+  linksOpened: number;
+  /** Which path carried the offer of each opened link. */
+  linksViaMesh: number;
+  linksViaServer: number;
+  linkTimeouts: number;
+  linkErrors: number;
+  messagesSent: number;
+  messagesReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Sends dropped: no open link, channel over `maxBufferedBytes`, or the channel threw. */
+  sendsDropped: number;
+  sendsDroppedBackpressure: number;
+  signalsSent: number;
+  signalsReceived: number;
+  /** Signals dropped: rule-breaking, unexpected (no matching link), or not sendable. */
+  signalsDropped: number;
+  lastError: string | null;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+/** A knock for a link open at least this long means the knocker lost its side: replace the link. */
+const KNOCK_REPLACES_OPEN_LINK_AFTER_MS = 5_000;
+/** Candidates that arrive before their offer (paths can reorder) are kept, this many per peer. */
+const MAX_EARLY_SIGNALS = 32;
+
+type Role = 'initiator' | 'responder' | 'knocking';
+
+interface Link {
+  readonly peer: PeerId;
+  role: Role;
+  instance: SimplePeer.Instance | null;
+  open: boolean;
+  closed: boolean;
+  openedAt: number;
+  offerVia: SignalPath | null;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export class WebRtcTransport {
+  private readonly links = new Map<PeerId, Link>();
+  /** Signals from a would-be initiator that arrived before its offer (responder side). */
+  private readonly early = new Map<PeerId, { at: number; signals: SignalData[] }>();
+  private readonly iceServers: RTCIceServer[];
+  private readonly connectTimeoutMs: number;
+  private readonly maxBufferedBytes: number;
+  private readonly counters = {
+    linksOpened: 0,
+    linksViaMesh: 0,
+    linksViaServer: 0,
+    linkTimeouts: 0,
+    linkErrors: 0,
+    messagesSent: 0,
+    messagesReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    sendsDropped: 0,
+    sendsDroppedBackpressure: 0,
+    signalsSent: 0,
+    signalsReceived: 0,
+    signalsDropped: 0,
+  };
+  private lastError: string | null = null;
+  private destroyed = false;
+
+  constructor(private readonly options: WebRtcTransportOptions) {
+    this.iceServers = options.iceServers ?? [];
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  }
+
+  /** Asks for a link to `peer`; answered later by onLinkUp or onLinkDown (never synchronously). */
+  connect(peer: PeerId): void {
+    if (this.destroyed || peer === this.options.self) return;
+    const link = this.links.get(peer);
+    if (link !== undefined) {
+      // Already there or on its way; an open link is confirmed again for whoever asked.
+      if (link.open) queueMicrotask(() => this.links.get(peer) === link && link.open && this.options.onLinkUp(peer));
+      return;
+    }
+    if (this.options.self < peer) {
+      this.startInitiator(peer);
+      return;
+    }
+    const knocking = this.newLink(peer, 'knocking');
+    if (this.emitSignal(knocking, { type: 'knock' }) === null) {
+      queueMicrotask(() => this.close(knocking, true, 'no path for the knock'));
+    }
+  }
+
+  /** Closes the link to `peer` (the node decided); not reported back through onLinkDown. */
+  disconnect(peer: PeerId): void {
+    const link = this.links.get(peer);
+    if (link !== undefined) this.close(link, false, null);
+  }
+
+  /** Sends one message if the link is open and not congested; false (and counted) otherwise. */
+  send(peer: PeerId, text: string): boolean {
+    const link = this.links.get(peer);
+    const instance = link?.instance;
+    if (link === undefined || !link.open || instance === null || instance === undefined) {
+      this.counters.sendsDropped++;
+      return false;
+    }
+    if (instance.bufferSize > this.maxBufferedBytes) {
+      this.counters.sendsDropped++;
+      this.counters.sendsDroppedBackpressure++;
+      return false;
+    }
+    try {
+      instance.send(text);
+    } catch (error: unknown) {
+      // The channel can be closing before simple-peer notices; the close event follows.
+      this.counters.sendsDropped++;
+      this.lastError = `send to ${peer}: ${describe(error)}`;
+      return false;
+    }
+    this.counters.messagesSent++;
+    this.counters.bytesSent += utf8Length(text);
+    return true;
+  }
+
+  /** A signal for us, relayed by the server or through the mesh (already validated). */
+  handleSignal(from: PeerId, data: SignalData, via: SignalPath): void {
+    if (this.destroyed) return;
+    const self = this.options.self;
+    if (from === self) return this.dropSignal(`signal from ourselves via ${via}`);
+    this.counters.signalsReceived++;
+    const link = this.links.get(from);
+    switch (data.type) {
+      case 'knock': {
+        if (!(self < from)) return this.dropSignal(`knock from lower id ${from}`);
+        if (link === undefined) {
+          this.startInitiator(from);
+        } else if (link.open && now() - link.openedAt >= KNOCK_REPLACES_OPEN_LINK_AFTER_MS) {
+          // The knocker has no link to us any more, so ours is a dead end: start over.
+          this.close(link, true, null);
+          this.startInitiator(from);
+        }
+        // Otherwise our offer is on its way or the link just opened: nothing to do.
+        return;
+      }
+      case 'offer': {
+        if (!(from < self)) return this.dropSignal(`offer from higher id ${from}`);
+        let responder: Link;
+        if (link !== undefined && link.role === 'knocking' && link.instance === null) {
+          responder = link;
+          responder.role = 'responder';
+        } else {
+          if (link !== undefined) this.close(link, link.open, null);
+          responder = this.newLink(from, 'responder');
+        }
+        responder.offerVia = via;
+        responder.instance = this.createInstance(responder, false);
+        this.signalInstance(responder, data);
+        const early = this.early.get(from);
+        this.early.delete(from);
+        for (const signal of early?.signals ?? []) this.signalInstance(responder, signal);
+        return;
+      }
+      default: {
+        if (link?.instance !== null && link?.instance !== undefined) {
+          this.signalInstance(link, data);
+        } else if (from < self && data.type === 'candidate') {
+          this.keepEarly(from, data);
+        } else {
+          this.dropSignal(`unexpected ${data.type} from ${from} via ${via}`);
+        }
+      }
+    }
+  }
+
+  /** Peers with an open link. */
+  openPeers(): PeerId[] {
+    return [...this.links.values()].filter((l) => l.open).map((l) => l.peer);
+  }
+
+  stats(): TransportStats {
+    let open = 0;
+    for (const link of this.links.values()) if (link.open) open++;
+    return { ...this.counters, open, connecting: this.links.size - open, lastError: this.lastError };
+  }
+
+  /** Closes every link (nothing reported) and refuses new ones. */
+  destroy(): void {
+    this.destroyed = true;
+    for (const link of [...this.links.values()]) this.close(link, false, null);
+    this.early.clear();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private newLink(peer: PeerId, role: Role): Link {
+    const link: Link = { peer, role, instance: null, open: false, closed: false, openedAt: 0, offerVia: null, timer: undefined };
+    link.timer = setTimeout(() => {
+      if (link.open || link.closed) return;
+      this.counters.linkTimeouts++;
+      this.close(link, true, `link to ${peer} did not open within ${this.connectTimeoutMs} ms (${link.role})`);
+    }, this.connectTimeoutMs);
+    this.links.set(peer, link);
+    return link;
+  }
+
+  private startInitiator(peer: PeerId): void {
+    const link = this.newLink(peer, 'initiator');
+    link.instance = this.createInstance(link, true);
+  }
+
+  private createInstance(link: Link, initiator: boolean): SimplePeer.Instance {
+    const options: SimplePeer.Options = {
+      initiator,
+      trickle: true,
+      // One 'data' event per channel message, strings kept as strings.
+      objectMode: true,
+      config: { iceServers: this.iceServers },
+      ...(this.options.wrtc !== undefined ? { wrtc: this.options.wrtc } : {}),
+    };
+    const instance = this.options.createPeer?.(options) ?? new SimplePeer(options);
+    const current = (): boolean => this.links.get(link.peer) === link && !link.closed;
+    instance.on('signal', (raw: unknown) => {
+      if (!current()) return;
+      const parsed = signalDataSchema.safeParse(raw);
+      if (!parsed.success) {
+        this.dropSignal(`unsendable signal for ${link.peer}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        return;
+      }
+      const via = this.emitSignal(link, parsed.data);
+      if (via === null) {
+        this.close(link, true, `no path for a signal to ${link.peer}`);
+        return;
+      }
+      if (parsed.data.type === 'offer') link.offerVia = via;
+    });
+    instance.on('connect', () => {
+      if (!current() || link.open) return;
+      link.open = true;
+      link.openedAt = now();
+      clearTimeout(link.timer);
+      this.counters.linksOpened++;
+      if (link.offerVia === 'mesh') this.counters.linksViaMesh++;
+      else if (link.offerVia === 'server') this.counters.linksViaServer++;
+      this.options.onLinkUp(link.peer);
+    });
+    instance.on('data', (chunk: unknown) => {
+      if (!current()) return;
+      let data: string | Uint8Array;
+      if (typeof chunk === 'string') {
+        data = chunk;
+        this.counters.bytesReceived += utf8Length(chunk);
+      } else if (chunk instanceof Uint8Array) {
+        data = chunk;
+        this.counters.bytesReceived += chunk.byteLength;
+      } else if (chunk instanceof ArrayBuffer) {
+        data = new Uint8Array(chunk);
+        this.counters.bytesReceived += chunk.byteLength;
+      } else {
+        this.lastError = `unexpected data chunk from ${link.peer}: ${typeof chunk}`;
+        return;
+      }
+      this.counters.messagesReceived++;
+      this.options.onData(link.peer, data);
+    });
+    instance.on('error', (error: unknown) => {
+      this.counters.linkErrors++;
+      this.close(link, true, `link to ${link.peer}: ${describe(error)}`);
+    });
+    instance.on('close', () => this.close(link, true, null));
+    return instance;
+  }
+
+  private signalInstance(link: Link, data: SignalData): void {
+    try {
+      // The core's schema is simple-peer's signal format (knock aside, which never gets here).
+      link.instance?.signal(data as unknown as SimplePeer.SignalData);
+    } catch (error: unknown) {
+      this.close(link, true, `signal to link ${link.peer}: ${describe(error)}`);
+    }
+  }
+
+  private emitSignal(link: Link, data: SignalData): SignalPath | null {
+    const via = this.options.sendSignal(link.peer, data);
+    if (via === null) this.counters.signalsDropped++;
+    else this.counters.signalsSent++;
+    return via;
+  }
+
+  private keepEarly(from: PeerId, data: SignalData): void {
+    const at = now();
+    for (const [peer, entry] of this.early) if (at - entry.at > this.connectTimeoutMs) this.early.delete(peer);
+    const entry = this.early.get(from) ?? { at, signals: [] };
+    if (entry.signals.length >= MAX_EARLY_SIGNALS) return this.dropSignal(`too many early signals from ${from}`);
+    entry.signals.push(data);
+    this.early.set(from, entry);
+  }
+
+  private dropSignal(why: string): void {
+    this.counters.signalsDropped++;
+    this.lastError = why;
+  }
+
+  /** Ends a link once; `report` tells the node (onLinkDown) unless it asked for this itself. */
+  private close(link: Link, report: boolean, why: string | null): void {
+    if (link.closed) return;
+    link.closed = true;
+    clearTimeout(link.timer);
+    if (why !== null) this.lastError = why;
+    if (this.links.get(link.peer) === link) this.links.delete(link.peer);
+    const instance = link.instance;
+    link.instance = null;
+    try {
+      instance?.destroy();
+    } catch (error: unknown) {
+      this.lastError = `destroying link to ${link.peer}: ${describe(error)}`;
+    }
+    if (report && !this.destroyed) this.options.onLinkDown(link.peer);
+  }
+}
+
+function now(): number {
+  return performance.now();
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,143 @@
+import { CoreError } from '../core/ids.ts';
+import { createOptions, MODES, type Mode } from '../core/options.ts';
+import type { MeshSettings } from '../mesh/api.ts';
+
+/**
+ * Page settings read from the URL: `?room=&mode=&periodMs=&fanout=&server=`.
+ * `server` (optional) is the signaling server's URL; without it the page's own origin is used.
+ */
+export interface PageSettings extends MeshSettings {
+  server?: string;
+}
+
+export type SettingsResult = { ok: true; settings: PageSettings } | { ok: false; errors: string[] };
+
+export const ROOM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Ranges of the numeric settings; `settings.test.ts` checks they agree with `createOptions`. */
+export const PERIOD_MS_RANGE = { min: 10, max: 3_600_000 } as const;
+export const FANOUT_RANGE = { min: 1, max: 64 } as const;
+
+export const DEFAULT_SETTINGS: Readonly<MeshSettings> = {
+  room: 'lobby',
+  mode: 'eager',
+  periodMs: 1000,
+  fanout: 3,
+};
+
+/** The URL parameters the page understands, in the order they are shown. */
+export const SETTING_PARAMS = ['room', 'mode', 'periodMs', 'fanout', 'server'] as const;
+
+const SERVER_PROTOCOLS = ['http:', 'https:', 'ws:', 'wss:'];
+
+function isMode(value: string): value is Mode {
+  return (MODES as readonly string[]).includes(value);
+}
+
+/** Validates one numeric option through the core's own schema, so the ranges cannot drift apart. */
+function coreRejects(field: 'periodMs' | 'fanout', value: number): boolean {
+  try {
+    createOptions({ [field]: value });
+    return false;
+  } catch (err: unknown) {
+    if (err instanceof CoreError && err.code === 'bad-option') return true;
+    throw err;
+  }
+}
+
+function parseInteger(
+  name: 'periodMs' | 'fanout',
+  raw: string,
+  range: { min: number; max: number },
+  unit: string,
+): number | string {
+  const allowed = `${name} must be a whole number${unit} from ${range.min} to ${range.max}`;
+  if (!/^[0-9]{1,10}$/.test(raw)) return `${allowed}; got ${JSON.stringify(raw)}`;
+  const value = Number(raw);
+  if (value < range.min || value > range.max || coreRejects(name, value)) {
+    return `${allowed}; got ${raw}`;
+  }
+  return value;
+}
+
+/**
+ * Reads the page settings from a query string (`location.search`, with or without the `?`).
+ * Missing or empty parameters take their defaults; unknown parameters are ignored; every bad
+ * parameter is reported, each message naming the parameter and what is allowed.
+ */
+export function parseSettings(search: string): SettingsResult {
+  const params = new URLSearchParams(search);
+  const errors: string[] = [];
+  const settings: PageSettings = { ...DEFAULT_SETTINGS };
+
+  const read = (name: (typeof SETTING_PARAMS)[number]): string | undefined => {
+    const values = params.getAll(name);
+    if (values.length > 1) {
+      errors.push(`${name} is given ${values.length} times; give it at most once`);
+      return undefined;
+    }
+    const value = values[0];
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const room = read('room');
+  if (room !== undefined) {
+    if (ROOM_PATTERN.test(room)) settings.room = room;
+    else {
+      errors.push(
+        `room must be 1 to 64 characters among letters, digits, '_', '.' and '-'; got ${JSON.stringify(room)}`,
+      );
+    }
+  }
+
+  const mode = read('mode');
+  if (mode !== undefined) {
+    if (isMode(mode)) settings.mode = mode;
+    else errors.push(`mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(mode)}`);
+  }
+
+  const periodMs = read('periodMs');
+  if (periodMs !== undefined) {
+    const parsed = parseInteger('periodMs', periodMs, PERIOD_MS_RANGE, ' of milliseconds');
+    if (typeof parsed === 'number') settings.periodMs = parsed;
+    else errors.push(parsed);
+  }
+
+  const fanout = read('fanout');
+  if (fanout !== undefined) {
+    const parsed = parseInteger('fanout', fanout, FANOUT_RANGE, '');
+    if (typeof parsed === 'number') settings.fanout = parsed;
+    else errors.push(parsed);
+  }
+
+  const server = read('server');
+  if (server !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(server);
+    } catch (err: unknown) {
+      if (!(err instanceof TypeError)) throw err;
+      url = undefined;
+    }
+    if (url !== undefined && SERVER_PROTOCOLS.includes(url.protocol) && url.hostname !== '') {
+      settings.server = url.href;
+    } else {
+      errors.push(
+        `server must be an absolute http://, https://, ws:// or wss:// URL of the signaling server; got ${JSON.stringify(server)}`,
+      );
+    }
+  }
+
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, settings };
+}
+
+/** The query string for `settings` (every mesh setting spelled out, so a URL says what it runs). */
+export function settingsToSearch(settings: PageSettings): string {
+  const params = new URLSearchParams();
+  params.set('room', settings.room);
+  params.set('mode', settings.mode);
+  params.set('periodMs', String(settings.periodMs));
+  params.set('fanout', String(settings.fanout));
+  if (settings.server !== undefined) params.set('server', settings.server);
+  return `?${params.toString()}`;
+}
