@@ -1,10 +1,10 @@
 import { Aggregator, type AggregateEstimate } from './aggregate.ts';
-import { sample, pickOne, type Env } from './env.ts';
+import { pickOne, sample, type Env } from './env.ts';
+import { Dissemination } from './dissemination.ts';
 import { CoreError, rumorId, type PeerId, type RumorId } from './ids.ts';
 import { createOptions, type Options, type OptionsInput } from './options.ts';
 import { Membership } from './membership.ts';
 import { Outbox, type Action, type NodeEvent } from './outbox.ts';
-import { RumorStore, type Acceptance } from './rumors.ts';
 import { SharedState } from './shared-state.ts';
 import {
   MAX_PAYLOAD_BYTES,
@@ -42,7 +42,7 @@ export class GossipNode {
   readonly options: Options;
   private readonly out = new Outbox();
   private readonly membership: Membership;
-  private readonly rumors: RumorStore;
+  private readonly rumors: Dissemination;
   private readonly state: SharedState;
   private readonly aggregator: Aggregator;
   private readonly badMessages = new Map<PeerId, number>();
@@ -71,8 +71,16 @@ export class GossipNode {
     this.nextAntiEntropyAt = now + env.random() * this.options.antiEntropyPeriodMs;
     this.nextTopologyRefreshAt = now;
     this.membership = new Membership(id, env, this.options, this.out, () => (this.viewChanged = true));
-    this.rumors = new RumorStore(id, this.options);
-    this.state = new SharedState(id, env, this.options, this.out, () => this.neighbors());
+    this.rumors = new Dissemination(id, env, this.options, this.out, {
+      neighbors: () => this.neighbors(),
+      delivered: (rumor, from, at) => {
+        this.stats_.rumorsDelivered++;
+        this.out.emit({ type: 'rumor', rumor, from, receivedAt: at });
+      },
+      duplicate: () => this.stats_.duplicates++,
+      expired: () => this.countDrop('expired'),
+    });
+    this.state = new SharedState(id, env, this.options, this.out, () => this.neighbors(), (except) => this.spreadTargets(except));
     this.aggregator = new Aggregator(id, 0, this.options.epochMs);
     this.nextAggregateAt = this.options.aggregatePeriodMs === 0 ? Infinity : now + env.random() * this.options.aggregatePeriodMs;
   }
@@ -90,6 +98,7 @@ export class GossipNode {
 
   disconnected(peer: PeerId): void {
     this.membership.disconnected(peer);
+    this.rumors.linkClosed(peer);
     this.afterInput();
   }
 
@@ -121,10 +130,16 @@ export class GossipNode {
         if (message.t === 'leave') this.state.topology.forget(from);
         break;
       case 'push':
-        this.onPush(from, message, now);
+        this.rumors.onPush(from, message, now);
         break;
       case 'pull':
-        this.onPull(from, message, now);
+        this.rumors.onPull(from, message, now);
+        break;
+      case 'prune':
+        this.rumors.onPrune(from);
+        break;
+      case 'graft':
+        this.rumors.onGraft(from);
         break;
       case 'state':
         this.state.merge(from, message, now);
@@ -144,12 +159,12 @@ export class GossipNode {
     this.membership.tick(now);
     if (now >= this.nextRoundAt) {
       this.nextRoundAt = Math.max(this.nextRoundAt + this.options.periodMs, now + 1);
-      this.gossipRound(now);
+      this.rumors.round(now);
     }
     if (now >= this.nextAntiEntropyAt) {
       this.nextAntiEntropyAt = Math.max(this.nextAntiEntropyAt + this.options.antiEntropyPeriodMs, now + 1);
       this.antiEntropy();
-      this.rumors.expire(now);
+      this.rumors.store.expire(now);
       this.state.topology.expire(now);
     }
     if (now >= this.nextAggregateAt) {
@@ -170,12 +185,7 @@ export class GossipNode {
     if (!isWellFormed(payload)) throw new CoreError('bad-argument', 'payload contains a lone UTF-16 surrogate');
     const bytes = utf8Length(payload);
     if (bytes > MAX_PAYLOAD_BYTES) throw new CoreError('payload-too-large', `${bytes} bytes > ${MAX_PAYLOAD_BYTES}`);
-    const now = this.env.now();
-    const rumor = this.rumors.create(payload, now);
-    this.stats_.rumorsDelivered++;
-    this.out.emit({ type: 'rumor', rumor, from: null, receivedAt: now });
-    if (this.options.mode === 'eager') this.forward([rumor], null);
-    return rumor;
+    return this.rumors.publish(payload, this.env.now());
   }
 
   add(delta: number): void {
@@ -232,11 +242,11 @@ export class GossipNode {
   }
 
   hasRumor(id: RumorId): boolean {
-    return this.rumors.has(id);
+    return this.rumors.store.has(id);
   }
 
   rumorList(): Rumor[] {
-    return this.rumors.all();
+    return this.rumors.store.all();
   }
 
   /** The last completed epoch's estimates (stable), or the running epoch's before one completed. */
@@ -259,33 +269,12 @@ export class GossipNode {
 
   // ---- protocol -----------------------------------------------------------------------------
 
-  /** One period: talk to one random neighbour, as the mode says. */
-  private gossipRound(now: number): void {
-    const target = pickOne(this.env.random, this.neighbors());
-    if (target === undefined) return;
-    switch (this.options.mode) {
-      case 'push': {
-        const hot = this.rumors.hot(now);
-        if (hot.length > 0) this.out.send(target, { v: 1, t: 'push', rumors: hot, seen: [], wantFeedback: true });
-        return;
-      }
-      case 'push-pull':
-        this.out.send(target, { v: 1, t: 'pull', digest: this.rumors.digest(), rumors: this.rumors.hot(now) });
-        return;
-      case 'pull':
-      case 'eager':
-        // Eager nodes already pushed on receipt; their periodic part is a lazy pull that repairs gaps.
-        this.out.send(target, { v: 1, t: 'pull', digest: this.rumors.digest(), rumors: [] });
-        return;
-    }
-  }
-
   /** Full state exchange with one random neighbour; in push mode the rumor digest rides along. */
   private antiEntropy(): void {
     const target = pickOne(this.env.random, this.neighbors());
     if (target === undefined) return;
     this.out.send(target, this.state.full(true));
-    if (this.options.mode === 'push') this.out.send(target, { v: 1, t: 'pull', digest: this.rumors.digest(), rumors: [] });
+    this.rumors.antiEntropy(target);
   }
 
   private aggregateRound(now: number): void {
@@ -295,45 +284,11 @@ export class GossipNode {
     else this.out.send(target, { v: 1, t: 'aggregate', ...share });
   }
 
-  private onPush(from: PeerId, message: MessageOf<'push'>, now: number): void {
-    this.rumors.heardDuplicates(message.seen);
-    const outcomes = this.acceptAll(from, message.rumors, now);
-    const duplicates = RumorStore.duplicateIds(message.rumors, outcomes);
-    if (message.wantFeedback && duplicates.length > 0) {
-      this.out.send(from, { v: 1, t: 'push', rumors: [], seen: duplicates, wantFeedback: false });
-    }
-  }
-
-  private onPull(from: PeerId, message: MessageOf<'pull'>, now: number): void {
-    const outcomes = this.acceptAll(from, message.rumors, now);
-    const duplicates = RumorStore.duplicateIds(message.rumors, outcomes);
-    const missing = this.rumors.missingFrom(message.digest);
-    if (missing.length > 0 || duplicates.length > 0) {
-      this.out.send(from, { v: 1, t: 'push', rumors: missing, seen: duplicates, wantFeedback: false });
-    }
-  }
-
-  private acceptAll(from: PeerId, rumors: readonly Rumor[], now: number): Acceptance[] {
-    const fresh: Rumor[] = [];
-    const outcomes = rumors.map((incoming) => {
-      const rumor = { ...incoming, hops: Math.min(incoming.hops + 1, 255) };
-      const outcome = this.rumors.accept(rumor, now);
-      if (outcome === 'new') {
-        fresh.push(rumor);
-        this.stats_.rumorsDelivered++;
-        this.out.emit({ type: 'rumor', rumor, from, receivedAt: now });
-      } else if (outcome === 'duplicate') this.stats_.duplicates++;
-      else this.countDrop('expired');
-      return outcome;
-    });
-    if (fresh.length > 0 && this.options.mode === 'eager') this.forward(fresh, from);
-    return outcomes;
-  }
-
-  /** Eager push: new rumors go at once to `fanout` random neighbours other than their sender. */
-  private forward(rumors: Rumor[], except: PeerId | null): void {
-    const targets = sample(this.env.random, this.neighbors().filter((p) => p !== except), this.options.fanout);
-    for (const peer of targets) this.out.send(peer, { v: 1, t: 'push', rumors, seen: [], wantFeedback: false });
+  /** Where a counter or register change goes at once: the tree's eager links, or `fanout` random neighbours. */
+  private spreadTargets(except: PeerId | null): PeerId[] {
+    const neighbors = this.neighbors();
+    if (this.options.mode === 'tree') return this.rumors.tree.eagerAmong(neighbors, except);
+    return sample(this.env.random, neighbors.filter((p) => p !== except), this.options.fanout);
   }
 
   private onSignal(from: PeerId, message: MessageOf<'signal'>): void {

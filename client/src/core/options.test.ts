@@ -22,7 +22,7 @@ describe('createOptions', () => {
   it('fills documented defaults', () => {
     const options = createOptions();
     expect(options).toEqual({
-      mode: 'eager',
+      mode: 'tree',
       periodMs: 1000,
       fanout: 3,
       activeViewSize: 5,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CoreError } from './ids.ts';
 
 /** How rumors travel. Each period a node talks to one random neighbour, as in the classic protocols. */
-export const MODES = ['push', 'pull', 'push-pull', 'eager'] as const;
+export const MODES = ['push', 'pull', 'push-pull', 'eager', 'tree'] as const;
 export type Mode = (typeof MODES)[number];
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -14,8 +14,10 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const optionsSchema = z
   .object({
     /** push: informed nodes push hot rumors; pull: nodes ask for what they lack; push-pull: both in
-     * one exchange; eager: forward on first receipt to `fanout` neighbours, pull by digest each period. */
-    mode: z.enum(MODES).default('eager'),
+     * one exchange; eager: forward on first receipt to `fanout` neighbours, pull by digest each period;
+     * tree: forward on first receipt over a self-pruning spanning tree (one copy per node, see tree.ts),
+     * pull by digest each period. */
+    mode: z.enum(MODES).default('tree'),
     /** Length of one gossip round. */
     periodMs: int(10, 3_600_000).default(1000),
     /** Neighbours an eager node forwards a new rumor or state change to (sender excluded). */

@@ -18,7 +18,7 @@ const MAX_TOPOLOGY_ENTRIES = 1024;
 
 /**
  * The state every peer converges on: the PN-counter, the LWW register and the gossiped topology.
- * Local changes and merged news go eagerly to `fanout` neighbours; full state goes to one
+ * Local changes and merged news go eagerly to the spread targets node.ts picks; full state goes to one
  * random neighbour per anti-entropy period, which repairs whatever the eager path lost.
  */
 export class SharedState {
@@ -32,6 +32,8 @@ export class SharedState {
     private readonly options: Options,
     private readonly out: Outbox,
     private readonly neighbors: () => PeerId[],
+    /** Who gets a change at once (all but `except`, the peer it came from); anti-entropy does the rest. */
+    private readonly spreadTargets: (except: PeerId | null) => PeerId[],
   ) {
     this.topology = new Topology(self, options.topologyTtlMs, MAX_TOPOLOGY_ENTRIES);
   }
@@ -84,7 +86,6 @@ export class SharedState {
   }
 
   private spread(counter: CounterEntry[], register: RegisterValue | null, except: PeerId | null): void {
-    const targets = sample(this.env.random, this.neighbors().filter((p) => p !== except), this.options.fanout);
-    for (const peer of targets) this.out.send(peer, { v: 1, t: 'state', counter, register, topology: [], reply: false });
+    for (const peer of this.spreadTargets(except)) this.out.send(peer, { v: 1, t: 'state', counter, register, topology: [], reply: false });
   }
 }

@@ -56,6 +56,12 @@ export class TestNet {
     for (let i = 1; i < names.length; i++) this.link(names[i - 1] as string, names[i] as string);
   }
 
+  /** Closes a link (both sides hear `disconnected`) and lets the network settle. */
+  unlink(a: string, b: string): void {
+    this.apply(asPeerId(a), { type: 'disconnect', peer: asPeerId(b) });
+    this.pump();
+  }
+
   linked(a: PeerId, b: PeerId): boolean {
     return this.links.has(key(a, b));
   }

@@ -33,6 +33,8 @@ const samples: Record<MessageType, Message> = {
   shuffle: { v: 1, t: 'shuffle', sample: [A, B] },
   'shuffle-reply': { v: 1, t: 'shuffle-reply', sample: [] },
   push: { v: 1, t: 'push', rumors: [rumor(1, 'héllo 😀')], seen: ['bob_2:3' as RumorId], wantFeedback: true },
+  prune: { v: 1, t: 'prune' },
+  graft: { v: 1, t: 'graft' },
   pull: { v: 1, t: 'pull', digest: [[A, [[1, 3], [5, 5]]]], rumors: [rumor(4)] },
   state: {
     v: 1,

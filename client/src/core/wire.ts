@@ -107,6 +107,9 @@ const messageSchema = z.discriminatedUnion('t', [
     seen: z.array(rumorIdSchema).max(MAX_IDS_PER_MESSAGE),
     wantFeedback: z.boolean(),
   }),
+  /** tree mode: stop / resume pushing new updates to me over this link (it stays open either way). */
+  z.object({ v, t: z.literal('prune') }),
+  z.object({ v, t: z.literal('graft') }),
   /** "Here is what I have; send me what I lack" (plus hot rumors in push-pull). */
   z.object({
     v,

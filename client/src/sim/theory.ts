@@ -4,7 +4,7 @@ import type { Mode } from '../core/options.ts';
  * Rounds to inform all N nodes of a complete graph, one contact per node per round, from one
  * informed node (Frieze-Grimmett / Pittel for push; Karsenti et al. for push-pull). Pull has no
  * formula in the brief; the usual estimate is log2 N (start, doubling) + log2 ln N (end, the
- * uninformed fraction squares each round). Eager push has none (it is flooding: about diameter hops).
+ * uninformed fraction squares each round). Eager push and tree have none (they forward at once: about diameter hops).
  */
 export function theoryRounds(mode: Mode, n: number): number | null {
   if (!(n >= 2)) return 0;
@@ -17,6 +17,7 @@ export function theoryRounds(mode: Mode, n: number): number | null {
     case 'pull':
       return Math.log2(n) + Math.log2(ln);
     case 'eager':
+    case 'tree':
       return null;
   }
 }
@@ -31,6 +32,7 @@ export function theoryFormula(mode: Mode): string | null {
     case 'pull':
       return '~ log2 N + log2 ln N';
     case 'eager':
+    case 'tree':
       return null;
   }
 }

@@ -5,6 +5,7 @@ import { el, formatBytes, formatCount, formatTime, setAttr, setText, utf8Bytes }
 import { MeshGraph } from './graph.ts';
 import { peerColor, peerTint, shortId } from './peer.ts';
 import {
+  DEFAULT_SETTINGS,
   FANOUT_RANGE,
   PERIOD_MS_RANGE,
   parseSettings,
@@ -66,7 +67,7 @@ export function renderStarting(root: HTMLElement, settings: PageSettings): void 
 
 /** Bad URL options: say which and what is allowed; the mesh is not started. */
 export function renderSettingsErrors(root: HTMLElement, errors: readonly string[]): void {
-  const defaults = `${location.pathname}${settingsToSearch({ room: 'lobby', mode: 'eager', periodMs: 1000, fanout: 3 })}`;
+  const defaults = `${location.pathname}${settingsToSearch(DEFAULT_SETTINGS)}`;
   document.title = 'Bad URL options · Gossip mesh';
   root.replaceChildren(
     el(

@@ -21,7 +21,7 @@ function settingsOf(result: SettingsResult) {
 
 describe('parseSettings', () => {
   it('uses the defaults for an empty query', () => {
-    expect(settingsOf(parseSettings(''))).toEqual({ room: 'lobby', mode: 'eager', periodMs: 1000, fanout: 3 });
+    expect(settingsOf(parseSettings(''))).toEqual({ room: 'lobby', mode: 'tree', periodMs: 1000, fanout: 3 });
     expect(settingsOf(parseSettings('?'))).toEqual(DEFAULT_SETTINGS);
   });
 
@@ -131,6 +131,6 @@ describe('settingsToSearch', () => {
   });
 
   it('spells out every mesh setting', () => {
-    expect(settingsToSearch(DEFAULT_SETTINGS)).toBe('?room=lobby&mode=eager&periodMs=1000&fanout=3');
+    expect(settingsToSearch(DEFAULT_SETTINGS)).toBe('?room=lobby&mode=tree&periodMs=1000&fanout=3');
   });
 });

@@ -18,11 +18,13 @@ export const ROOM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 export const PERIOD_MS_RANGE = { min: 10, max: 3_600_000 } as const;
 export const FANOUT_RANGE = { min: 1, max: 64 } as const;
 
+const CORE_DEFAULTS = createOptions();
+/** The core's own defaults, so the page and the core cannot disagree. */
 export const DEFAULT_SETTINGS: Readonly<MeshSettings> = {
   room: 'lobby',
-  mode: 'eager',
-  periodMs: 1000,
-  fanout: 3,
+  mode: CORE_DEFAULTS.mode,
+  periodMs: CORE_DEFAULTS.periodMs,
+  fanout: CORE_DEFAULTS.fanout,
 };
 
 /** The URL parameters the page understands, in the order they are shown. */
