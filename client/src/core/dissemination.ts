@@ -1,6 +1,6 @@
 import { pickOne, sample, type Env } from './env.ts';
 import type { PeerId } from './ids.ts';
-import type { Options } from './options.ts';
+import type { Mode, Options } from './options.ts';
 import type { Outbox } from './outbox.ts';
 import { RumorStore, type Acceptance } from './rumors.ts';
 import { BroadcastTree } from './tree.ts';
@@ -20,6 +20,8 @@ export interface DisseminationHooks {
 export class Dissemination {
   readonly store: RumorStore;
   readonly tree = new BroadcastTree();
+  /** Starts as options.mode; a benchmark may switch it to compare modes over the same links. */
+  mode: Mode;
 
   constructor(
     self: PeerId,
@@ -29,6 +31,7 @@ export class Dissemination {
     private readonly hooks: DisseminationHooks,
   ) {
     this.store = new RumorStore(self, options);
+    this.mode = options.mode;
   }
 
   publish(payload: string, now: number): Rumor {
@@ -42,7 +45,7 @@ export class Dissemination {
   round(now: number): void {
     const target = pickOne(this.env.random, this.hooks.neighbors());
     if (target === undefined) return;
-    switch (this.options.mode) {
+    switch (this.mode) {
       case 'push': {
         const hot = this.store.hot(now);
         if (hot.length > 0) this.out.send(target, { v: 1, t: 'push', rumors: hot, seen: [], wantFeedback: true });
@@ -54,6 +57,7 @@ export class Dissemination {
       case 'pull':
       case 'eager':
       case 'tree':
+      case 'flood':
         // Eager and tree nodes already pushed on receipt; their periodic part is a lazy pull that repairs gaps.
         this.out.send(target, { v: 1, t: 'pull', digest: this.store.digest(), rumors: [] });
         return;
@@ -62,7 +66,7 @@ export class Dissemination {
 
   /** Push mode has no periodic pull, so anti-entropy carries the digest. */
   antiEntropy(target: PeerId): void {
-    if (this.options.mode === 'push') this.out.send(target, { v: 1, t: 'pull', digest: this.store.digest(), rumors: [] });
+    if (this.mode === 'push') this.out.send(target, { v: 1, t: 'pull', digest: this.store.digest(), rumors: [] });
   }
 
   onPush(from: PeerId, message: MessageOf<'push'>, now: number): void {
@@ -107,7 +111,7 @@ export class Dissemination {
       else this.hooks.expired();
       return outcome;
     });
-    if (this.options.mode === 'tree' && rumors.length > 0) this.shapeTree(from, fresh.length > 0);
+    if (this.mode === 'tree' && rumors.length > 0) this.shapeTree(from, fresh.length > 0);
     if (fresh.length > 0) this.forward(fresh, from);
     return outcomes;
   }
@@ -118,12 +122,13 @@ export class Dissemination {
     else if (brought && this.tree.graft(from)) this.out.send(from, { v: 1, t: 'graft' });
   }
 
-  /** Push on first receipt: eager to `fanout` random neighbours, tree to every eager link; other modes wait for their round. */
+  /** Push on first receipt: eager to `fanout` random neighbours, tree to every eager link, flood to every link; other modes wait for their round. */
   private forward(rumors: Rumor[], except: PeerId | null): void {
     const neighbors = this.hooks.neighbors();
     let targets: PeerId[];
-    if (this.options.mode === 'eager') targets = sample(this.env.random, neighbors.filter((p) => p !== except), this.options.fanout);
-    else if (this.options.mode === 'tree') targets = this.tree.eagerAmong(neighbors, except);
+    if (this.mode === 'eager') targets = sample(this.env.random, neighbors.filter((p) => p !== except), this.options.fanout);
+    else if (this.mode === 'tree') targets = this.tree.eagerAmong(neighbors, except);
+    else if (this.mode === 'flood') targets = neighbors.filter((p) => p !== except);
     else return;
     for (const peer of targets) this.out.send(peer, { v: 1, t: 'push', rumors, seen: [], wantFeedback: false });
   }

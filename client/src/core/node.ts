@@ -2,7 +2,7 @@ import { Aggregator, type AggregateEstimate } from './aggregate.ts';
 import { pickOne, sample, type Env } from './env.ts';
 import { Dissemination } from './dissemination.ts';
 import { CoreError, rumorId, type PeerId, type RumorId } from './ids.ts';
-import { createOptions, type Options, type OptionsInput } from './options.ts';
+import { createOptions, MODES, type Mode, type Options, type OptionsInput } from './options.ts';
 import { Membership } from './membership.ts';
 import { Outbox, type Action, type NodeEvent } from './outbox.ts';
 import { SharedState } from './shared-state.ts';
@@ -214,6 +214,16 @@ export class GossipNode {
     return true;
   }
 
+  /** Switches the dissemination mode at run time (benchmarks compare modes over the same links). */
+  setMode(mode: Mode): void {
+    if (!MODES.includes(mode)) throw new CoreError('bad-argument', `unknown mode ${String(mode)}`);
+    this.rumors.mode = mode;
+  }
+
+  mode(): Mode {
+    return this.rumors.mode;
+  }
+
   /** Say goodbye so neighbours drop us at once instead of waiting for silence. */
   leave(): void {
     this.membership.leave();
@@ -287,7 +297,8 @@ export class GossipNode {
   /** Where a counter or register change goes at once: the tree's eager links, or `fanout` random neighbours. */
   private spreadTargets(except: PeerId | null): PeerId[] {
     const neighbors = this.neighbors();
-    if (this.options.mode === 'tree') return this.rumors.tree.eagerAmong(neighbors, except);
+    if (this.rumors.mode === 'tree') return this.rumors.tree.eagerAmong(neighbors, except);
+    if (this.rumors.mode === 'flood') return neighbors.filter((p) => p !== except);
     return sample(this.env.random, neighbors.filter((p) => p !== except), this.options.fanout);
   }
 

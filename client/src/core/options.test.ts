@@ -65,7 +65,7 @@ describe('createOptions', () => {
   });
 
   const bad: Array<[string, Record<string, unknown>]> = [
-    ['mode', { mode: 'flood' }],
+    ['mode', { mode: 'gossip' }],
     ['mode', { mode: 3 }],
     ['periodMs', { periodMs: '1000' }],
     ['periodMs', { periodMs: 9 }],

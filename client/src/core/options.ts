@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CoreError } from './ids.ts';
 
 /** How rumors travel. Each period a node talks to one random neighbour, as in the classic protocols. */
-export const MODES = ['push', 'pull', 'push-pull', 'eager', 'tree'] as const;
+export const MODES = ['push', 'pull', 'push-pull', 'eager', 'tree', 'flood'] as const;
 export type Mode = (typeof MODES)[number];
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -16,7 +16,8 @@ const optionsSchema = z
     /** push: informed nodes push hot rumors; pull: nodes ask for what they lack; push-pull: both in
      * one exchange; eager: forward on first receipt to `fanout` neighbours, pull by digest each period;
      * tree: forward on first receipt over a self-pruning spanning tree (one copy per node, see tree.ts),
-     * pull by digest each period. */
+     * pull by digest each period; flood: forward on first receipt to every neighbour (the naive
+     * baseline, as y-webrtc does), pull by digest each period. */
     mode: z.enum(MODES).default('tree'),
     /** Length of one gossip round. */
     periodMs: int(10, 3_600_000).default(1000),

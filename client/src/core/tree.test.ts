@@ -94,3 +94,20 @@ describe('tree mode', () => {
     expect(holders(net, healed.id)).toHaveLength(names.length);
   });
 });
+
+describe('flood mode, over the same links (setMode)', () => {
+  it('sends every rumor over nearly every link, where the tree sends one copy per node', () => {
+    const { net, names } = randomMesh(40, 5);
+    publishNow(net, 'n2', 'shape the tree');
+    const tree = publishNow(net, 'n9', 'tree');
+    for (const node of net.nodes.values()) node.setMode('flood');
+    expect(net.node('n0').mode()).toBe('flood');
+    const flood = publishNow(net, 'n9', 'flood');
+    expect(holders(net, flood.id)).toHaveLength(names.length);
+    const links = [...net.nodes.values()].reduce((sum, node) => sum + node.neighbors().length, 0) / 2;
+    // Each node forwards to all links but the one it heard from: 2 * links - (N - 1) copies.
+    expect(flood.sends).toBe(2 * links - (names.length - 1));
+    expect(tree.sends).toBe(names.length - 1);
+    expect(() => net.node('n0').setMode('gossip' as never)).toThrow(/unknown mode/);
+  });
+});

@@ -18,6 +18,7 @@ export function theoryRounds(mode: Mode, n: number): number | null {
       return Math.log2(n) + Math.log2(ln);
     case 'eager':
     case 'tree':
+    case 'flood':
       return null;
   }
 }
@@ -33,6 +34,7 @@ export function theoryFormula(mode: Mode): string | null {
       return '~ log2 N + log2 ln N';
     case 'eager':
     case 'tree':
+    case 'flood':
       return null;
   }
 }

@@ -78,8 +78,8 @@ describe('parseSettings', () => {
   });
 
   it('rejects an unknown mode, listing the modes', () => {
-    const errors = errorsOf(parseSettings('?mode=flood'));
-    expect(errors).toEqual([`mode must be one of ${MODES.join(', ')}; got "flood"`]);
+    const errors = errorsOf(parseSettings('?mode=gossip'));
+    expect(errors).toEqual([`mode must be one of ${MODES.join(', ')}; got "gossip"`]);
     expect(errors[0]).toContain('push-pull');
     // Case matters: the core's enum is lower case.
     errorsOf(parseSettings('?mode=Eager'));
