@@ -13,7 +13,11 @@ export default defineConfig({
     outDir: resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,
     rollupOptions: {
-      input: { main: resolve(root, 'index.html') },
+      input: {
+        main: resolve(root, 'index.html'),
+        // The playground: the simulator in the page (client/src/playground).
+        playground: resolve(root, 'playground.html'),
+      },
     },
   },
   test: {
