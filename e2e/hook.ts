@@ -29,6 +29,20 @@ export interface MeshStats {
   dropped: number;
   bytesSent: number;
   bytesReceived: number;
+  /** Rumor payload copies sent by this tab (the page provides it; optional in the contract). */
+  payloadsSent?: number;
+  /** Links opened by signaling relayed through the mesh / through the server. */
+  linksViaMesh?: number;
+  linksViaServer?: number;
+}
+
+export interface MeshAggregates {
+  /** Estimated number of live peers. */
+  size: number;
+  average: number;
+  min: number;
+  max: number;
+  epoch: number;
 }
 
 export interface MeshHook {
@@ -49,6 +63,15 @@ export interface MeshHook {
   setRegister(value: string): void;
   register(): MeshRegister | null;
   stats(): MeshStats;
+  /** Push-sum estimates from the last completed epoch; null before the first. */
+  aggregates(): MeshAggregates | null;
+  /** This tab's value for the network-wide average / min / max. */
+  setAggregateValue(value: number): void;
+  /** Switches how new rumors travel on this tab, links kept (push, pull, push-pull, eager, tree, flood). */
+  setMode(mode: string): void;
+  mode(): string;
+  /** True while the signaling server is reachable (its socket is connected). */
+  serverConnected(): boolean;
 }
 
 declare global {
@@ -58,7 +81,7 @@ declare global {
 }
 
 /** Names of the hook's methods (everything but `id`). */
-export type MeshMethod = { [K in keyof MeshHook]: MeshHook[K] extends (...args: never[]) => unknown ? K : never }[keyof MeshHook];
+export type MeshMethod = { [K in keyof MeshHook]-?: MeshHook[K] extends (...args: never[]) => unknown ? K : never }[keyof MeshHook];
 
 type Args<K extends MeshMethod> = Parameters<MeshHook[K]>;
 type Result<K extends MeshMethod> = Awaited<ReturnType<MeshHook[K]>>;
@@ -90,6 +113,9 @@ export interface HookClient {
   setRegister(value: string): Promise<void>;
   register(): Promise<MeshRegister | null>;
   stats(): Promise<MeshStats>;
+  aggregates(): Promise<MeshAggregates | null>;
+  setAggregateValue(value: number): Promise<void>;
+  serverConnected(): Promise<boolean>;
 }
 
 /** Typed async wrappers around one page's `window.__mesh`: `await hook(page).neighbors()`. */
@@ -111,5 +137,8 @@ export function hook(page: Page): HookClient {
     setRegister: (value) => callHook(page, 'setRegister', value),
     register: () => callHook(page, 'register'),
     stats: () => callHook(page, 'stats'),
+    aggregates: () => callHook(page, 'aggregates'),
+    setAggregateValue: (value) => callHook(page, 'setAggregateValue', value),
+    serverConnected: () => callHook(page, 'serverConnected'),
   };
 }

@@ -4,17 +4,14 @@
  */
 import type { Page } from '@playwright/test';
 import type { MeshTestHook } from '../client/src/mesh/hook.ts';
-import { expect, hook, tabLabel, waitForAll, type MeshHook } from './fixtures.ts';
+import { expect, hook, tabLabel, waitForAll, type MeshHook, type MeshRumor } from './fixtures.ts';
+import { asymmetricLinks, meshProblems, type TabView } from './mesh-graph.ts';
+
+export { asymmetricLinks, meshProblems, reachable, type TabView } from './mesh-graph.ts';
 
 /** Compile-time check: the hook the page installs satisfies the harness's MeshHook contract. */
 type Extends<A extends B, B> = A;
 export type HookContractHolds = Extends<MeshTestHook, MeshHook>;
-
-export interface TabView {
-  label: string;
-  id: string;
-  neighbors: string[];
-}
 
 /** Each tab's id and open links, read (nearly) at once. */
 export async function meshSnapshot(tabs: readonly Page[]): Promise<TabView[]> {
@@ -30,55 +27,21 @@ export async function meshSnapshot(tabs: readonly Page[]): Promise<TabView[]> {
   );
 }
 
-/** Ids of the tabs that a breadth-first search over the union of all neighbour lists reaches from the first tab. */
-export function reachable(views: readonly TabView[]): Set<string> {
-  const adjacency = new Map<string, Set<string>>();
-  const link = (a: string, b: string): void => {
-    let set = adjacency.get(a);
-    if (set === undefined) adjacency.set(a, (set = new Set()));
-    set.add(b);
-  };
-  for (const view of views) {
-    link(view.id, view.id);
-    for (const n of view.neighbors) {
-      link(view.id, n);
-      link(n, view.id);
-    }
-  }
-  const start = views[0]?.id;
-  if (start === undefined) return new Set();
-  const seen = new Set([start]);
-  const queue = [start];
-  for (let i = 0; i < queue.length; i++) {
-    for (const next of adjacency.get(queue[i] as string) ?? []) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      queue.push(next);
-    }
-  }
-  return seen;
-}
-
-/** What is still wrong with the mesh: tabs with a degree outside [1, maxDegree], tabs not reached. */
-export function meshProblems(views: readonly TabView[], maxDegree: number): string[] {
-  const problems: string[] = [];
-  for (const view of views) {
-    const degree = view.neighbors.length;
-    if (degree < 1 || degree > maxDegree) problems.push(`${view.label} (${view.id}) has ${degree} neighbours`);
-  }
-  const reached = reachable(views);
-  for (const view of views) if (!reached.has(view.id)) problems.push(`${view.label} (${view.id}) not reachable from ${views[0]?.label}`);
-  return problems;
-}
-
-/** Waits until every tab has 1..maxDegree links and the union of the links is one connected graph. */
-export async function waitForConnectedMesh(tabs: readonly Page[], opts: { maxDegree: number; timeoutMs: number }): Promise<TabView[]> {
+/**
+ * Waits until every tab has 1..maxDegree links and the union of the links is one connected graph
+ * (and, with `symmetric`, every link is listed at both ends), all in one snapshot; returns it.
+ */
+export async function waitForConnectedMesh(
+  tabs: readonly Page[],
+  opts: { maxDegree: number; timeoutMs: number; symmetric?: boolean },
+): Promise<TabView[]> {
   let last: TabView[] = [];
   await expect
     .poll(
       async () => {
         last = await meshSnapshot(tabs);
-        return meshProblems(last, opts.maxDegree);
+        const problems = meshProblems(last, opts.maxDegree);
+        return opts.symmetric === true ? [...problems, ...asymmetricLinks(last)] : problems;
       },
       {
         message: `waiting ${opts.timeoutMs} ms for ${tabs.length} tabs to form one connected mesh (1..${opts.maxDegree} links each); received = what was still wrong`,
@@ -102,4 +65,33 @@ export async function waitForRumor(tabs: readonly Page[], id: string, timeoutMs:
     arg: id,
     timeoutMs,
   });
+}
+
+/** Every copy of rumor `id` that `page` delivered (exactly one when dedup works). */
+export function rumorCopies(page: Page, id: string): Promise<MeshRumor[]> {
+  return page.evaluate((rid) => {
+    const mesh = window.__mesh;
+    if (mesh === undefined) throw new Error('window.__mesh is not defined');
+    return mesh.rumors().filter((r) => r.id === rid);
+  }, id);
+}
+
+/** Waits until every tab's counter reads `value`. */
+export async function waitForCounter(tabs: readonly Page[], value: number, timeoutMs: number): Promise<void> {
+  await waitForAll(tabs, (want) => window.__mesh?.counter() === want, { what: `counter = ${value}`, arg: value, timeoutMs });
+}
+
+/** Waits until the links the tabs report agree on both ends (a data channel is one link). */
+export async function waitForSymmetricLinks(tabs: readonly Page[], timeoutMs: number): Promise<TabView[]> {
+  let last: TabView[] = [];
+  await expect
+    .poll(
+      async () => {
+        last = await meshSnapshot(tabs);
+        return asymmetricLinks(last);
+      },
+      { message: `waiting ${timeoutMs} ms for every link to be listed at both ends`, timeout: timeoutMs, intervals: [100, 250, 500] },
+    )
+    .toEqual([]);
+  return last;
 }

@@ -11,100 +11,28 @@
 //    default routes via lo) so that no WebRTC packet can leave the machine; E2E_NETNS=1 tells the
 //    tests. Anywhere else it runs plainly. E2E_NETNS=0 forces plain.
 // 3. Exits with Playwright's exit code. Extra arguments are passed to `playwright test`.
-import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  findChromium,
+  findFirefox,
+  inLoopbackNamespace,
+  INSTALL_CHROMIUM_HINT,
+  log,
+  namespaceUnavailable,
+  NETNS_SETUP_FAILED,
+} from './netns.mjs';
 
 const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
-const log = (line) => process.stderr.write(`[e2e] ${line}\n`);
-
-function isExecutable(path) {
-  if (!path) return false;
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false; // missing or not executable: not a candidate
-  }
-}
-
-function onPath(command) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, command))) return join(dir, command);
-  }
-  return null;
-}
-
-async function playwrightChromium() {
-  for (const specifier of ['playwright-core', '@playwright/test']) {
-    try {
-      const mod = await import(specifier);
-      const chromium = mod.chromium ?? mod.default?.chromium;
-      const path = chromium?.executablePath();
-      if (isExecutable(path)) return path;
-    } catch (error) {
-      log(`(could not ask ${specifier} for its chromium: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
-    }
-  }
-  return null;
-}
-
-async function findChromium() {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (isExecutable(fromEnv)) return { path: fromEnv, from: 'CHROMIUM_PATH' };
-    log(`CHROMIUM_PATH=${fromEnv} is not an executable file; looking elsewhere`);
-  }
-  for (const path of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (isExecutable(path)) return { path, from: 'system' };
-  }
-  const own = await playwrightChromium();
-  return own ? { path: own, from: "Playwright's installed browsers" } : null;
-}
-
-function findFirefox() {
-  const fromEnv = process.env.FIREFOX_PATH;
-  if (fromEnv) {
-    if (isExecutable(fromEnv)) return { path: fromEnv, from: 'FIREFOX_PATH' };
-    log(`FIREFOX_PATH=${fromEnv} is not an executable file; looking elsewhere`);
-  }
-  for (const path of ['/usr/bin/firefox-esr', '/usr/bin/firefox']) {
-    if (isExecutable(path)) return { path, from: 'system' };
-  }
-  return null;
-}
-
-/** Why we cannot use a loopback-only namespace here, or null if we can. */
-function namespaceUnavailable() {
-  if (process.env.E2E_NETNS === '0') return 'E2E_NETNS=0';
-  if (process.platform !== 'linux') return `platform is ${process.platform}`;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'not running as root';
-  if (!onPath('unshare')) return '`unshare` not found (util-linux)';
-  if (!onPath('ip')) return '`ip` not found (iproute2)';
-  const probe = spawnSync('unshare', ['-n', '--', 'ip', 'link', 'set', 'lo', 'up'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    const why = probe.error ? probe.error.message : (probe.stderr || `exit ${probe.status}`).trim();
-    return `\`unshare -n\` does not work here: ${why}`;
-  }
-  return null;
-}
-
-// The shell that sets up the namespace: lo up, IPv4 and IPv6 default routes via lo (Firefox needs
-// a default route), then exec the command. The IPv6 route is best effort (IPv6 may be disabled).
-const NETNS_SETUP =
-  'ip link set lo up && ip route add default dev lo src 127.0.0.1 || exit 97; ' +
-  'ip -6 route add default dev lo src ::1 2>/dev/null; exec "$@"';
 
 async function main() {
   const chromium = await findChromium();
   if (!chromium) {
-    log('No Chromium found. The end-to-end tests need one. Either:');
-    log('  - on Debian/Ubuntu:  apt-get install chromium firefox-esr');
-    log('  - or Playwright\'s:   npx playwright install chromium firefox');
-    log('  - or point CHROMIUM_PATH (and FIREFOX_PATH) at an installed browser.');
+    log('The end-to-end tests need a Chromium.');
+    for (const line of INSTALL_CHROMIUM_HINT) log(line);
     process.exit(1);
   }
   const firefox = findFirefox();
@@ -126,7 +54,7 @@ async function main() {
   const reason = namespaceUnavailable();
   if (reason === null) {
     env.E2E_NETNS = '1';
-    command = ['unshare', '-n', '--', 'sh', '-c', NETNS_SETUP, 'sh', ...playwright];
+    command = inLoopbackNamespace(playwright);
     log('network: fresh loopback-only namespace (unshare -n; lo up; default routes via lo)');
   } else {
     env.E2E_NETNS = '0';
@@ -153,7 +81,7 @@ async function main() {
       const numbers = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
       process.exit(128 + (numbers[signal] ?? 1));
     }
-    if (code === 97 && reason === null) log('setting up the loopback-only namespace failed');
+    if (code === NETNS_SETUP_FAILED && reason === null) log('setting up the loopback-only namespace failed');
     process.exit(code ?? 1);
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededEnv } from './env.ts';
 import { asPeerId, type PeerId } from './ids.ts';
-import { Membership } from './membership.ts';
+import { Membership, type MembershipHooks } from './membership.ts';
 import { createOptions, type OptionsInput } from './options.ts';
 import { Outbox, type Action, type NodeEvent } from './outbox.ts';
 import type { Message, MessageOf } from './wire.ts';
@@ -10,11 +10,11 @@ const p = (name: string): PeerId => asPeerId(name);
 const peers = (n: number, prefix = 'p'): PeerId[] => Array.from({ length: n }, (_, i) => p(`${prefix}${i}`));
 
 /** One Membership with its own outbox, a seeded Env and a hand-driven clock. */
-function setup(self: string, options: OptionsInput = {}, seed = 1) {
+function setup(self: string, options: OptionsInput = {}, seed = 1, hooks: MembershipHooks = {}) {
   const clock = { now: 0 };
   const out = new Outbox();
   let viewChanges = 0;
-  const m = new Membership(p(self), seededEnv(seed, () => clock.now), createOptions(options), out, () => viewChanges++);
+  const m = new Membership(p(self), seededEnv(seed, () => clock.now), createOptions(options), out, () => viewChanges++, hooks);
   const drain = (): { actions: Action[]; events: NodeEvent[] } => out.drain();
   const tickTo = (t: number): void => {
     clock.now = t;
@@ -70,6 +70,7 @@ describe('Membership: active view', () => {
   it('a lost link returns its peer to the passive view, so it can be retried', () => {
     const { m, drain, tickTo } = setup('me', { activeViewSize: 1, maxActiveViewSize: 2 });
     m.connected(p('n'), 0);
+    m.heard(p('n'), 1); // it worked for a while
     m.disconnected(p('n'));
     expect(m.neighbors()).toEqual([]);
     expect(m.known()).toEqual([p('n')]);
@@ -90,6 +91,44 @@ describe('Membership: active view', () => {
     expect(targets(actions, 'disconnect')).toEqual([p('x')]);
     expect(targets(actions, 'connect')).toEqual([]); // nobody left to try
     expect(m.known()).toEqual([]);
+  });
+
+  it('a link closed before the peer said a word (it refused us: full) is not retried', () => {
+    const { m, drain, tickTo } = setup('me', { activeViewSize: 2, maxActiveViewSize: 3 });
+    m.introduce([p('full'), p('spare')]);
+    tickTo(0);
+    expect(new Set(targets(drain().actions, 'connect'))).toEqual(new Set([p('full'), p('spare')]));
+    m.connected(p('full'), 10);
+    m.connected(p('spare'), 10);
+    m.disconnected(p('full'), 20); // closed at once by the other side
+    expect(m.neighbors()).toEqual([p('spare')]);
+    expect(m.known()).toEqual([]);
+    tickTo(30);
+    expect(targets(drain().actions, 'connect')).toEqual([]);
+  });
+
+  it("says 'lonely' below target when nobody is left to try, even with a link (not only with none)", () => {
+    // Two nodes linked only to each other whose known peers all refuse them would be a mesh of their own.
+    const { m, drain, tickTo } = setup('me', { activeViewSize: 3, maxActiveViewSize: 4, shufflePeriodMs: 5000, connectTimeoutMs: 1000 });
+    const lonely = (): number => drain().events.filter((e) => e.type === 'lonely').length;
+    m.connected(p('partner'), 0);
+    m.heard(p('partner'), 1);
+    m.introduce([p('full1'), p('full2')]);
+    tickTo(1);
+    expect(new Set(targets(drain().actions, 'connect'))).toEqual(new Set([p('full1'), p('full2')]));
+    for (const full of [p('full1'), p('full2')]) {
+      m.connected(full, 100);
+      m.disconnected(full, 150);
+    }
+    tickTo(200);
+    expect(lonely()).toBe(0); // a newcomer first gives its shuffles a period
+    tickTo(5000);
+    expect(lonely()).toBe(1);
+    expect(m.neighbors()).toEqual([p('partner')]);
+    tickTo(5500);
+    expect(lonely()).toBe(0); // at most once per connectTimeoutMs
+    tickTo(6000);
+    expect(lonely()).toBe(1);
   });
 
   it("emits 'lonely' when nothing is known, at most once per connectTimeoutMs", () => {
@@ -253,5 +292,156 @@ describe('Membership: failure detection', () => {
     for (let t = 5000; t <= 9800; t += 100) tickTo(t);
     expect(drain().events.some((e) => e.type === 'peer-gone')).toBe(false);
     expect(m.neighbors()).toEqual([p('n')]);
+  });
+});
+
+describe('Membership: churn', () => {
+  const opts = { pingIntervalMs: 1000, deadAfterMs: 5000, activeViewSize: 2, maxActiveViewSize: 4 };
+
+  /** `me` linked to n1 and n2, with spare peers x1..x4 in the passive view; records death notices. */
+  function linked(extra: OptionsInput = {}, reported = new Set<PeerId>()) {
+    const declared: PeerId[] = [];
+    const s = setup('me', { ...opts, ...extra }, 1, {
+      reportedGone: (peer) => reported.has(peer),
+      declaredGone: (peer) => declared.push(peer),
+    });
+    s.m.connected(p('n1'), 0);
+    s.m.connected(p('n2'), 0);
+    s.m.introduce(peers(4, 'x'));
+    s.drain();
+    return { ...s, declared, reported };
+  }
+
+  it('replaces a neighbour that stops answering after 2 pings, long before it is declared dead', () => {
+    const { m, drain, tickTo, declared } = linked();
+    let replacedAt = -1;
+    let dialled: PeerId[] = [];
+    for (let t = 100; t <= 4000 && replacedAt < 0; t += 100) {
+      tickTo(t);
+      m.heard(p('n1'), t); // n1 answers; n2 is silent
+      dialled = targets(drain().actions, 'connect');
+      if (dialled.length > 0) replacedAt = t;
+    }
+    expect(replacedAt).toBe(2000); // pings at +1000 and +2000 unanswered
+    expect(dialled).toHaveLength(2); // one replacement and one spare attempt
+    expect(m.neighbors()).toEqual([p('n1'), p('n2')]); // still linked: only suspected
+    expect(declared).toEqual([]);
+    // It wakes up and answers: it keeps its link, next to the replacement.
+    m.heard(p('n2'), 2100);
+    m.connected(p('x0'), 2100);
+    tickTo(2200);
+    expect(drain().events.filter((e) => e.type === 'peer-gone')).toEqual([]);
+    expect(m.neighbors()).toHaveLength(3);
+  });
+
+  it('never opens links beyond maxActiveViewSize to replace suspects', () => {
+    const { m, drain, tickTo } = linked({ activeViewSize: 2, maxActiveViewSize: 2 });
+    for (let t = 100; t <= 4000; t += 100) tickTo(t); // both silent, both suspected
+    expect(targets(drain().actions, 'connect')).toEqual([]);
+    expect(m.neighbors()).toHaveLength(2);
+  });
+
+  it('declares a neighbour dead when it stays silent (heartbeat) and tells the node', () => {
+    const { m, drain, tickTo, declared } = linked();
+    for (let t = 100; t <= 5000; t += 100) {
+      tickTo(t);
+      m.heard(p('n1'), t);
+    }
+    expect(declared).toEqual([p('n2')]);
+    expect(drain().events).toContainEqual({ type: 'peer-gone', peer: p('n2'), reason: 'silent' });
+    expect(m.known()).not.toContain(p('n2'));
+  });
+
+  it('a link that fails after its peer went silent means the peer is gone; a link closed while it talked does not', () => {
+    const { m, drain, tickTo, declared } = linked();
+    for (let t = 100; t <= 3000; t += 100) {
+      tickTo(t);
+      m.heard(p('n1'), t);
+    }
+    m.disconnected(p('n2'), 3000); // e.g. ICE gave up on a killed tab
+    expect(declared).toEqual([p('n2')]);
+    expect(drain().events).toContainEqual({ type: 'peer-gone', peer: p('n2'), reason: 'silent' });
+    expect(m.known()).not.toContain(p('n2'));
+    m.disconnected(p('n1'), 3000); // it was talking: closed by the other side or a glitch
+    expect(declared).toEqual([p('n2')]);
+    expect(m.known()).toContain(p('n1'));
+  });
+
+  it('a leave is declared too; cutting off a misbehaving peer is not', () => {
+    const { m, declared } = linked();
+    m.handle(p('n1'), { v: 1, t: 'leave' }, 10);
+    m.evict(p('n2'), 10);
+    expect(declared).toEqual([p('n1')]);
+  });
+
+  it('forget (a death notice from elsewhere) drops a passive peer, gives up dialling it, and keeps an open link', () => {
+    const { m, drain, tickTo } = linked({ activeViewSize: 4, maxActiveViewSize: 6 });
+    tickTo(1);
+    const dialled = targets(drain().actions, 'connect');
+    expect(dialled).toHaveLength(2);
+    const [dead, other] = dialled as [PeerId, PeerId];
+    m.forget(dead);
+    expect(targets(drain().actions, 'disconnect')).toEqual([dead]);
+    expect(m.known()).not.toContain(dead);
+    tickTo(2);
+    const next = targets(drain().actions, 'connect');
+    expect(next).toHaveLength(1); // a replacement for the abandoned attempt
+    expect([dead, other]).not.toContain(next[0]);
+    m.forget(p('n1'));
+    expect(m.neighbors()).toContain(p('n1'));
+  });
+
+  it('peers reported gone are not taken from shuffles, nor dialled; the bootstrap service is believed', () => {
+    const reported = new Set([p('ghost')]);
+    const { m, drain, tickTo } = linked({ activeViewSize: 3, maxActiveViewSize: 6, passiveViewSize: 10 }, reported);
+    for (const x of peers(4, 'x')) m.forget(x); // nothing else to dial
+    m.handle(p('n1'), { v: 1, t: 'shuffle-reply', sample: [p('ghost')] }, 1);
+    expect(m.known()).toEqual([]);
+    m.introduce([p('ghost')]);
+    expect(m.known()).toEqual([p('ghost')]);
+    tickTo(2);
+    expect(targets(drain().actions, 'connect')).toEqual([]); // still reported gone: not dialled
+    reported.delete(p('ghost')); // refuted
+    tickTo(3);
+    expect(targets(drain().actions, 'connect')).toEqual([p('ghost')]);
+  });
+});
+
+describe('Membership: whom to dial', () => {
+  it('a suspected neighbour is not vouched for (healthy) until it answers again, and each change is a view change', () => {
+    const { m, tickTo, viewChanges } = setup('me', { pingIntervalMs: 1000, deadAfterMs: 10_000, activeViewSize: 2, maxActiveViewSize: 4 });
+    m.connected(p('a'), 0);
+    m.connected(p('b'), 0);
+    const before = viewChanges();
+    for (let t = 100; t <= 2000; t += 100) {
+      tickTo(t);
+      m.heard(p('a'), t);
+    }
+    expect(m.healthy()).toEqual([p('a')]);
+    expect(m.neighbors()).toEqual([p('a'), p('b')]);
+    expect(viewChanges()).toBe(before + 1);
+    m.heard(p('b'), 2100);
+    expect(m.healthy()).toEqual([p('a'), p('b')]);
+    expect(viewChanges()).toBe(before + 2);
+  });
+
+  it('dials peers someone vouches for first, those with room before those at the cap, the unvouched last', () => {
+    const degree = new Map<PeerId, number>([
+      [p('open'), 3],
+      [p('full'), 4],
+    ]);
+    const vouched = new Set([p('open'), p('full')]);
+    const pick = (missing: number): PeerId[] => {
+      const { m, drain, tickTo } = setup('me', { activeViewSize: missing, maxActiveViewSize: 4 }, 7, {
+        degreeOf: (peer) => degree.get(peer),
+        vouched: (peer) => vouched.has(peer),
+      });
+      m.introduce([p('ghost'), p('full'), p('open')]);
+      tickTo(1);
+      return targets(drain().actions, 'connect');
+    };
+    expect(pick(1)).toEqual([p('open')]);
+    expect(pick(2)).toEqual([p('open'), p('full')]);
+    expect(pick(3)).toEqual([p('open'), p('full'), p('ghost')]);
   });
 });

@@ -12,11 +12,34 @@ interface Link {
 }
 
 const PINGS_BEFORE_DEAD = 3;
+/** A neighbour this many pings behind is suspected: a replacement link is opened before it is declared dead. */
+const PINGS_BEFORE_SUSPECT = 2;
+
+/** What the membership asks of the rest of the node (all optional: a bare Membership works alone). */
+export interface MembershipHooks {
+  /** Gossip holds a death notice for `peer` (topology.ts): keep it out of the passive view. */
+  reportedGone?(peer: PeerId): boolean;
+  /** This node saw a neighbour leave or go silent: spread the news (a death notice). */
+  declaredGone?(peer: PeerId, now: number): void;
+  /** How many links `peer` last said it has (its gossiped topology entry), if known. */
+  degreeOf?(peer: PeerId): number | undefined;
+  /** Some other peer lists `peer` among its healthy links: it was alive lately. */
+  vouched?(peer: PeerId): boolean;
+}
 
 /**
  * Partial view in the spirit of HyParView: a small active view (the open links) kept near
  * `activeViewSize` and never above `maxActiveViewSize`, and a larger passive view of known peers
  * refreshed by shuffles, from which lost links are replaced. No node needs the member list.
+ *
+ * Churn, with or without a bootstrap service:
+ * - a neighbour 2 pings behind is suspected: a replacement link is asked for at once, and the
+ *   node's topology entry stops listing it (no longer vouched for);
+ * - 3 unanswered pings and deadAfterMs of silence (sized for throttled background tabs), a `leave`,
+ *   or its link dying while suspected: it is declared gone, and a death notice spreads in the
+ *   topology (topology.ts), so that every passive view drops it, not only its neighbours';
+ * - replacements are dialled among peers someone vouches for first, those with room first; a peer
+ *   at the cap takes a newcomer by dropping a neighbour that has links to spare.
  */
 export class Membership {
   readonly active = new Map<PeerId, Link>();
@@ -26,6 +49,7 @@ export class Membership {
   private readonly gone = new Map<PeerId, number>();
   private nextShuffleAt: number;
   private lastLonelyAt = -Infinity;
+  private readonly startedAt: number;
   private pingSeq = 0;
 
   constructor(
@@ -34,28 +58,55 @@ export class Membership {
     private readonly options: Options,
     private readonly out: Outbox,
     private readonly onViewChange: () => void,
+    private readonly hooks: MembershipHooks = {},
   ) {
-    this.nextShuffleAt = env.now() + env.random() * options.shufflePeriodMs;
+    this.startedAt = env.now();
+    this.nextShuffleAt = this.startedAt + env.random() * options.shufflePeriodMs;
   }
 
   neighbors(): PeerId[] {
     return [...this.active.keys()];
   }
 
+  /** Neighbours with no ping outstanding: the ones to relay signals through (an unanswered ping is a first doubt). */
+  responsive(): PeerId[] {
+    return [...this.active].filter(([, link]) => link.unansweredPings === 0).map(([peer]) => peer);
+  }
+
+  /** Neighbours not suspected (they answer our pings): what this node vouches for in its topology entry. */
+  healthy(): PeerId[] {
+    return [...this.active].filter(([, link]) => link.unansweredPings < PINGS_BEFORE_SUSPECT).map(([peer]) => peer);
+  }
+
   known(): PeerId[] {
     return this.passive.slice();
   }
 
-  /** Peers handed over by a bootstrap service: candidates, not links. */
+  /** Peers handed over by a bootstrap service: candidates, not links (the service knows they are live). */
   introduce(peers: readonly PeerId[]): void {
     for (const peer of peers) this.gone.delete(peer);
-    this.addPassive(peers);
+    this.addPassive(peers, true);
   }
 
+  /**
+   * Others report `peer` gone (a death notice arrived): drop it from the passive view and give up
+   * a link attempt to it, so that `fill` dials a live peer instead of waiting for a timeout. An
+   * open link to it stays: our own pings are better evidence than hearsay.
+   */
+  forget(peer: PeerId): void {
+    this.removePassive(peer);
+    if (this.pending.delete(peer)) this.out.disconnect(peer);
+  }
+
+  /**
+   * A link opened. At the cap, a link we asked for is closed again (we no longer need it); a link
+   * someone else asked for (they are below target) takes the place of a neighbour that has links
+   * to spare (more than activeViewSize, by its gossiped entry), or is refused if none has.
+   */
   connected(peer: PeerId, now: number): void {
     if (this.active.has(peer)) return;
-    this.pending.delete(peer);
-    if (this.gone.has(peer) || this.active.size >= this.options.maxActiveViewSize) {
+    const ours = this.pending.delete(peer);
+    if (this.gone.has(peer) || (this.active.size >= this.options.maxActiveViewSize && (ours || !this.makeRoom(peer)))) {
       this.out.disconnect(peer);
       return;
     }
@@ -64,13 +115,28 @@ export class Membership {
     this.onViewChange();
   }
 
-  disconnected(peer: PeerId): void {
+  /**
+   * A link closed without our asking. If the peer had stopped answering our pings before, the link
+   * died with it (e.g. ICE gave up on a killed tab): it is gone, as if the heartbeat had said so.
+   * Otherwise (the other side closed it, or a glitch) it goes back to the passive view.
+   */
+  disconnected(peer: PeerId, now: number = this.env.now()): void {
     if (this.pending.delete(peer)) {
       this.removePassive(peer);
       this.out.emit({ type: 'peer-gone', peer, reason: 'link-failed' });
     }
-    if (!this.active.delete(peer)) return;
-    if (!this.gone.has(peer)) this.addPassive([peer]);
+    const link = this.active.get(peer);
+    if (link !== undefined && link.unansweredPings >= PINGS_BEFORE_DEAD) {
+      this.markGone(peer, 'silent', now, true);
+      return;
+    }
+    if (link === undefined) return;
+    this.active.delete(peer);
+    // Closed before the peer said a word: it refused us (it was full). Asking it again soon would only
+    // be refused again, and a node whose few known peers are all full would ask them forever: drop
+    // it, so that `fill` runs out of candidates and says 'lonely'.
+    const refused = link.lastHeardAt === link.openedAt;
+    if (!refused && !this.gone.has(peer)) this.addPassive([peer]);
     this.onViewChange();
   }
 
@@ -79,7 +145,9 @@ export class Membership {
     const link = this.active.get(from);
     if (link === undefined) return;
     link.lastHeardAt = now;
+    const wasSuspected = link.unansweredPings >= PINGS_BEFORE_SUSPECT;
     link.unansweredPings = 0;
+    if (wasSuspected) this.onViewChange(); // healthy again: vouch for it again
   }
 
   handle(from: PeerId, message: MessageOf<'ping' | 'pong' | 'leave' | 'shuffle' | 'shuffle-reply'>, now: number): void {
@@ -91,7 +159,7 @@ export class Membership {
       case 'pong':
         return;
       case 'leave':
-        this.markGone(from, 'left', now);
+        this.markGone(from, 'left', now, true);
         return;
       case 'shuffle':
         this.out.send(from, { v: 1, t: 'shuffle-reply', sample: this.sampleFor(from, message.sample.length) });
@@ -127,10 +195,30 @@ export class Membership {
 
   /** Cut a peer off (it misbehaved): close the link and keep it out of the views for a while. */
   evict(peer: PeerId, now: number): void {
-    this.markGone(peer, 'silent', now);
+    this.markGone(peer, 'silent', now, false);
   }
 
-  private markGone(peer: PeerId, reason: 'left' | 'silent', now: number): void {
+  /** Drops the neighbour with the most links to spare, if any has more than activeViewSize. */
+  private makeRoom(newcomer: PeerId): boolean {
+    let richest: PeerId | undefined;
+    let most = this.options.activeViewSize;
+    for (const peer of this.active.keys()) {
+      const degree = this.hooks.degreeOf?.(peer);
+      if (peer !== newcomer && degree !== undefined && degree > most) {
+        richest = peer;
+        most = degree;
+      }
+    }
+    if (richest === undefined) return false;
+    this.active.delete(richest);
+    this.out.disconnect(richest);
+    this.addPassive([richest]);
+    this.onViewChange();
+    return true;
+  }
+
+  /** `declare`: tell the mesh (a death notice); not for a peer we merely cut off. */
+  private markGone(peer: PeerId, reason: 'left' | 'silent', now: number, declare: boolean): void {
     this.gone.set(peer, now + 3 * this.options.deadAfterMs);
     this.removePassive(peer);
     this.pending.delete(peer);
@@ -139,32 +227,62 @@ export class Membership {
       this.onViewChange();
     }
     this.out.emit({ type: 'peer-gone', peer, reason });
+    if (declare) this.hooks.declaredGone?.(peer, now);
   }
 
   private detectFailures(now: number): void {
     for (const [peer, link] of this.active) {
       const silentMs = now - link.lastHeardAt;
       if (link.unansweredPings >= PINGS_BEFORE_DEAD && silentMs >= this.options.deadAfterMs) {
-        this.markGone(peer, 'silent', now);
+        this.markGone(peer, 'silent', now, true);
       } else if (silentMs >= this.options.pingIntervalMs && now - link.lastPingAt >= this.options.pingIntervalMs) {
         // One ping per tick at most: a node that slept gives its neighbours several ticks to answer.
         link.lastPingAt = now;
         link.unansweredPings++;
         this.out.send(peer, { v: 1, t: 'ping', n: ++this.pingSeq });
+        if (link.unansweredPings === PINGS_BEFORE_SUSPECT) this.onViewChange(); // suspected: stop vouching for it
       }
     }
   }
 
-  /** Below target: ask the driver for links to random passive peers. */
+  /**
+   * Below target: ask the driver for links to random passive peers. Suspected neighbours (pings
+   * unanswered) do not count, so a lost link is replaced within a few pings, long before it is
+   * declared dead (with one spare attempt); if the suspect recovers (a tab that slept) it simply
+   * keeps its link, the cap `maxActiveViewSize` bounds the extra ones.
+   */
   private fill(now: number): void {
-    const missing = this.options.activeViewSize - this.active.size - this.pending.size;
+    let suspected = 0;
+    for (const link of this.active.values()) if (link.unansweredPings >= PINGS_BEFORE_SUSPECT) suspected++;
+    const room = this.options.maxActiveViewSize - this.active.size - this.pending.size;
+    const short = this.options.activeViewSize - (this.active.size - suspected) - this.pending.size;
+    // Replacing a suspect, one spare attempt: right after a crash some candidates are dead too, and
+    // nobody has said so yet (each dead one costs a timeout); an extra link stays within the cap.
+    const missing = Math.min(short > 0 && suspected > 0 ? short + 1 : short, room);
     if (missing <= 0) return;
-    const candidates = this.passive.filter((p) => !this.pending.has(p));
-    for (const peer of sample(this.env.random, candidates, missing)) {
+    const candidates = this.passive.filter((p) => !this.pending.has(p) && this.hooks.reportedGone?.(p) !== true);
+    // Best first: peers someone vouches for (alive lately) with room; vouched ones at the cap (they
+    // can only take us by dropping someone); then the rest (e.g. a dead peer nobody noticed yet,
+    // which would cost us a timeout). Without topology, everyone counts as vouched.
+    const full = (p: PeerId): boolean => (this.hooks.degreeOf?.(p) ?? 0) >= this.options.maxActiveViewSize;
+    const vouched = (p: PeerId): boolean => this.hooks.vouched?.(p) ?? true;
+    const tiers = [
+      candidates.filter((p) => vouched(p) && !full(p)),
+      candidates.filter((p) => vouched(p) && full(p)),
+      candidates.filter((p) => !vouched(p)),
+    ];
+    const picks: PeerId[] = [];
+    for (const tier of tiers) picks.push(...sample(this.env.random, tier, missing - picks.length));
+    for (const peer of picks) {
       this.pending.set(peer, now);
       this.out.connect(peer);
     }
-    if (this.active.size === 0 && this.pending.size === 0 && now - this.lastLonelyAt >= this.options.connectTimeoutMs) {
+    // Below target with nobody left to try: ask the driver for introductions. Not only with no link at
+    // all: two nodes linked only to each other, whose known peers are all full, would otherwise stay a
+    // mesh of their own forever. A newcomer first gives its shuffles a period to fill the passive view.
+    const settled = now - this.startedAt >= this.options.shufflePeriodMs;
+    const tooFew = this.active.size === 0 || (settled && this.active.size < this.options.activeViewSize);
+    if (tooFew && this.pending.size === 0 && now - this.lastLonelyAt >= this.options.connectTimeoutMs) {
       this.lastLonelyAt = now;
       this.out.emit({ type: 'lonely' });
     }
@@ -182,9 +300,11 @@ export class Membership {
     return sample(this.env.random, pool, Math.min(size, this.options.shuffleSampleSize));
   }
 
-  private addPassive(peers: readonly PeerId[]): void {
+  /** `trusted`: from the bootstrap service, which knows better than a death notice. */
+  private addPassive(peers: readonly PeerId[], trusted = false): void {
     for (const peer of peers) {
       if (peer === this.self || this.active.has(peer) || this.gone.has(peer) || this.passive.includes(peer)) continue;
+      if (!trusted && this.hooks.reportedGone?.(peer) === true) continue;
       if (this.passive.length >= this.options.passiveViewSize) {
         // Evict at random so that fresh samples keep the view a random slice of the network.
         const victim = Math.floor(this.env.random() * this.passive.length);

@@ -280,3 +280,58 @@ describe('GossipNode: state and signals', () => {
     expect(node.drain().actions).toContainEqual({ type: 'send', to: id('b'), message: { v: 1, t: 'pong', n: 3 } });
   });
 });
+
+describe('GossipNode: churn without a bootstrap service', () => {
+  const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+  /** A ring (so each node has two neighbours) where everyone knows everyone: a server's introductions. */
+  function ring(seed: number): TestNet {
+    const net = new TestNet(seed, { activeViewSize: 2, maxActiveViewSize: 4, pingIntervalMs: 100, deadAfterMs: 1000, connectTimeoutMs: 500 });
+    for (const name of names) net.add(name);
+    for (const name of names) net.node(name).introduce(names.filter((n) => n !== name).map(id));
+    net.chain(...names, 'a');
+    net.run(20_000); // a few anti-entropy periods: everyone has everyone's topology entry
+    return net;
+  }
+
+  it('a killed node leaves every view, its neighbours replace it, and the rest stay connected', () => {
+    const net = ring(21);
+    const victim = id('c');
+    net.kill('c');
+    // Its links stay open (nothing tells the others), only silence: the heartbeat must find it.
+    net.run(10_000);
+    const survivors = names.filter((n) => n !== 'c');
+    for (const name of survivors) {
+      const node = net.node(name);
+      expect(node.neighbors(), name).not.toContain(victim);
+      expect(node.known(), name).not.toContain(victim);
+      expect(node.neighbors().length, name).toBeGreaterThanOrEqual(2);
+      expect(node.meshGraph().has(victim), name).toBe(false);
+    }
+    const rumor = net.node('a').publish('after the kill');
+    net.run(3000);
+    for (const name of survivors) expect(net.node(name).hasRumor(rumorId(rumor.origin, rumor.seq)), name).toBe(true);
+  });
+
+  it('a node wrongly declared gone outvotes the notice and is taken back', () => {
+    const net = ring(22);
+    const notice = (version: number): Message => ({
+      v: 1,
+      t: 'state',
+      counter: [],
+      register: null,
+      topology: [{ peer: id('e'), neighbors: [], version, gone: true }],
+      reply: false,
+    });
+    expect(net.node('b').meshGraph().has(id('e'))).toBe(true);
+    // b hears (wrongly) that e is gone, with a version past anything e wrote so far.
+    net.node('b').receive(id('a'), notice(Number.MAX_SAFE_INTEGER / 2));
+    net.pump();
+    expect(net.node('b').meshGraph().has(id('e'))).toBe(false);
+    expect(net.node('b').known()).not.toContain(id('e'));
+    // e hears it too and answers with a newer entry of its own; anti-entropy carries it around.
+    net.node('e').receive(id('d'), notice(Number.MAX_SAFE_INTEGER / 2));
+    net.run(20_000);
+    expect(net.node('b').meshGraph().has(id('e'))).toBe(true);
+    expect(net.node('e').neighbors().length).toBeGreaterThanOrEqual(2);
+  });
+});

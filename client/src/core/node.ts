@@ -70,7 +70,13 @@ export class GossipNode {
     this.nextRoundAt = now + env.random() * this.options.periodMs;
     this.nextAntiEntropyAt = now + env.random() * this.options.antiEntropyPeriodMs;
     this.nextTopologyRefreshAt = now;
-    this.membership = new Membership(id, env, this.options, this.out, () => (this.viewChanged = true));
+    this.membership = new Membership(id, env, this.options, this.out, () => (this.viewChanged = true), {
+      // Death notices travel in the topology (topology.ts): they need topology sharing on.
+      reportedGone: (peer) => this.options.shareTopology && this.state.topology.isGone(peer),
+      declaredGone: (peer, at) => this.state.announceGone(peer, at),
+      degreeOf: (peer) => (this.options.shareTopology ? this.state.topology.degreeOf(peer) : undefined),
+      vouched: (peer) => !this.options.shareTopology || this.state.topology.isVouched(peer),
+    });
     this.rumors = new Dissemination(id, env, this.options, this.out, {
       neighbors: () => this.neighbors(),
       delivered: (rumor, from, at) => {
@@ -80,7 +86,15 @@ export class GossipNode {
       duplicate: () => this.stats_.duplicates++,
       expired: () => this.countDrop('expired'),
     });
-    this.state = new SharedState(id, env, this.options, this.out, () => this.neighbors(), (except) => this.spreadTargets(except));
+    this.state = new SharedState(
+      id,
+      env,
+      this.options,
+      this.out,
+      () => this.neighbors(),
+      (except) => this.spreadTargets(except),
+      () => this.membership.healthy(),
+    );
     this.aggregator = new Aggregator(id, 0, this.options.epochMs);
     this.nextAggregateAt = this.options.aggregatePeriodMs === 0 ? Infinity : now + env.random() * this.options.aggregatePeriodMs;
   }
@@ -97,7 +111,7 @@ export class GossipNode {
   }
 
   disconnected(peer: PeerId): void {
-    this.membership.disconnected(peer);
+    this.membership.disconnected(peer, this.env.now());
     this.rumors.linkClosed(peer);
     this.afterInput();
   }
@@ -126,8 +140,8 @@ export class GossipNode {
       case 'leave':
       case 'shuffle':
       case 'shuffle-reply':
+        // A leave also writes a death notice (membership -> declaredGone), so the whole mesh hears it.
         this.membership.handle(from, message, now);
-        if (message.t === 'leave') this.state.topology.forget(from);
         break;
       case 'push':
         this.rumors.onPush(from, message, now);
@@ -142,7 +156,7 @@ export class GossipNode {
         this.rumors.onGraft(from);
         break;
       case 'state':
-        this.state.merge(from, message, now);
+        for (const peer of this.state.merge(from, message, now)) this.membership.forget(peer);
         break;
       case 'signal':
         this.onSignal(from, message);
@@ -315,9 +329,16 @@ export class GossipNode {
     this.out.send(hop, { ...message, hops: message.hops + 1 });
   }
 
-  /** Shortest known path by the gossiped topology; a random neighbour when the target is unheard of. */
+  /**
+   * Shortest known path by the gossiped topology; a random neighbour when the target is unheard of.
+   * Through a neighbour with no ping outstanding if there is one, else one not yet suspected: a
+   * neighbour that stopped answering is likely dead, and a signal sent into it is lost.
+   */
   private routeTowards(target: PeerId, cameFrom: PeerId | undefined): PeerId | undefined {
-    const neighbors = new Set(this.neighbors());
+    const usable = (peers: PeerId[]): boolean => peers.some((p) => p !== cameFrom);
+    const responsive = this.membership.responsive();
+    const healthy = this.membership.healthy();
+    const neighbors = new Set(usable(responsive) ? responsive : usable(healthy) ? healthy : this.neighbors());
     return (
       this.state.topology.nextHop(target, neighbors, cameFrom) ??
       pickOne(this.env.random, [...neighbors].filter((p) => p !== cameFrom))

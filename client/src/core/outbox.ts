@@ -17,7 +17,7 @@ export type NodeEvent =
   | { type: 'topology' }
   /** A signal relayed through the mesh arrived for this node. */
   | { type: 'signal'; from: PeerId; data: SignalData }
-  /** No links and nobody left to ask: the driver should get introductions (signaling server). */
+  /** Fewer links than the target and nobody left to ask: the driver should get introductions (signaling server). */
   | { type: 'lonely' }
   | { type: 'peer-gone'; peer: PeerId; reason: 'left' | 'silent' | 'link-failed' }
   | { type: 'dropped'; from: PeerId; reason: RejectReason | 'abuse'; detail: string };

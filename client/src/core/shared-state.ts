@@ -34,6 +34,8 @@ export class SharedState {
     private readonly neighbors: () => PeerId[],
     /** Who gets a change at once (all but `except`, the peer it came from); anti-entropy does the rest. */
     private readonly spreadTargets: (except: PeerId | null) => PeerId[],
+    /** The links our own topology entry lists: the healthy ones (a suspected link is not vouched for). */
+    private readonly ownLinks: () => PeerId[] = neighbors,
   ) {
     this.topology = new Topology(self, options.topologyTtlMs, MAX_TOPOLOGY_ENTRIES);
   }
@@ -51,16 +53,36 @@ export class SharedState {
     return written;
   }
 
-  merge(from: PeerId, message: MessageOf<'state'>, now: number): void {
+  /** Merges a state message; returns the peers a death notice newly declared gone. */
+  merge(from: PeerId, message: MessageOf<'state'>, now: number): PeerId[] {
     const counterNews = this.counter.merge(message.counter);
     if (counterNews.length > 0) this.out.emit({ type: 'counter', value: this.counter.value() });
     const registerNews = this.register.merge(message.register) ? message.register : null;
     if (registerNews !== null) this.out.emit({ type: 'register', value: registerNews });
     const topologyNews = this.options.shareTopology ? this.topology.merge(message.topology, now) : [];
     if (topologyNews.length > 0) this.out.emit({ type: 'topology' });
+    if (this.options.shareTopology) this.refuteDeathNotice(message, now);
     if (message.reply) this.out.send(from, this.full(false));
     // Topology spreads by anti-entropy only; counter and register changes are forwarded eagerly.
     if (counterNews.length > 0 || registerNews !== null) this.spread(counterNews, registerNews, from);
+    return topologyNews.filter((e) => e.gone === true).map((e) => e.peer);
+  }
+
+  /** A neighbour of ours left or went silent: write its death notice and tell our neighbours. */
+  announceGone(peer: PeerId, now: number): void {
+    if (!this.options.shareTopology) return;
+    const notice = this.topology.markGone(peer, now);
+    if (notice === undefined) return;
+    this.out.emit({ type: 'topology' });
+    for (const to of this.neighbors()) this.out.send(to, { v: 1, t: 'state', counter: [], register: null, topology: [notice], reply: false });
+  }
+
+  /** Someone declared us gone (we slept, or a link failed): outvote it with a newer entry of our own. */
+  private refuteDeathNotice(message: MessageOf<'state'>, now: number): void {
+    const own = this.topology.ownVersion();
+    const notice = message.topology.find((e) => e.peer === this.self && e.gone === true);
+    if (notice === undefined || (own !== undefined && notice.version < own)) return;
+    this.announceTopology(now, notice.version + 1);
   }
 
   full(reply: boolean): MessageOf<'state'> {
@@ -78,8 +100,8 @@ export class SharedState {
   }
 
   /** Our own neighbour list changed (or needs refreshing): tell the neighbours at once. */
-  announceTopology(now: number): void {
-    const own = this.topology.setOwn(this.neighbors(), now);
+  announceTopology(now: number, atLeastVersion = 0): void {
+    const own = this.topology.setOwn(this.ownLinks(), now, atLeastVersion);
     for (const peer of this.neighbors()) {
       this.out.send(peer, { v: 1, t: 'state', counter: [], register: null, topology: [own], reply: false });
     }

@@ -62,6 +62,16 @@ export class TestNet {
     this.pump();
   }
 
+  /**
+   * The node vanishes without a word (a crashed tab): it stops acting and receiving; its open
+   * links stay open on the other side but carry nothing; new links to it never open.
+   */
+  kill(name: string): void {
+    const peer = asPeerId(name);
+    this.nodes.delete(peer);
+    this.events.delete(peer);
+  }
+
   linked(a: PeerId, b: PeerId): boolean {
     return this.links.has(key(a, b));
   }

@@ -95,11 +95,95 @@ describe('Topology', () => {
     expect(t.nextHop(B, new Set([A]), A)).toBeUndefined();
   });
 
+  it('nextHop follows the latest word on a link (a dead peer cannot be routed through)', () => {
+    const t = chain();
+    expect(t.nextHop(C, new Set([A, E]))).toBe(A); // s-a-b-c
+    t.merge([entry(B, [A], 2)], 10); // later, b stopped listing c (suspected); c's stale entry still lists b
+    expect(t.nextHop(C, new Set([A, E]))).toBe(E); // s-e-f-d-c: d has no entry, so c's word counts
+    expect(t.graph().get(B)?.has(C)).toBe(true); // the drawing still shows the one-sided link
+    t.merge([entry(C, [B, D], 2)], 20); // c's newer word: a link to b (e.g. a new one) wins again
+    expect(t.nextHop(C, new Set([A, E]))).toBe(A);
+  });
+
   it('nextHop returns undefined when the target is unreachable or unknown', () => {
     const t = chain();
     t.merge([entry(asPeerId('island'), [asPeerId('islet')], 1)], 0);
     expect(t.nextHop(asPeerId('islet'), new Set([A, E]))).toBeUndefined();
     expect(t.nextHop(asPeerId('nobody'), new Set([A, E]))).toBeUndefined();
     expect(t.nextHop(A, new Set())).toBeUndefined();
+  });
+});
+
+describe('Topology: death notices', () => {
+  const gone = (peer: PeerId, version: number): TopologyEntry => ({ peer, neighbors: [], version, gone: true });
+
+  it('markGone writes a notice one version past the last heard entry, once', () => {
+    const t = new Topology(S, 10_000, 100);
+    t.merge([entry(A, [B], 7)], 0);
+    expect(t.markGone(A, 10)).toEqual(gone(A, 8));
+    expect(t.isGone(A)).toBe(true);
+    expect(t.markGone(A, 11)).toBeUndefined(); // already known: nothing new to spread
+    expect(byPeer(t).get(A)).toEqual(gone(A, 8));
+    expect(t.markGone(S, 10)).toBeUndefined(); // never ourselves
+    expect(t.markGone(C, 10)).toEqual(gone(C, 1)); // never heard of: the weakest notice
+  });
+
+  it('a notice spreads like an entry and is outvoted by a newer entry of the owner (refutation)', () => {
+    const t = new Topology(S, 10_000, 100);
+    t.merge([entry(A, [B], 7)], 0);
+    expect(t.merge([gone(A, 8)], 1)).toEqual([gone(A, 8)]);
+    expect(t.isGone(A)).toBe(true);
+    expect(t.merge([entry(A, [B], 8)], 2)).toEqual([]); // not newer than the notice
+    expect(t.merge([entry(A, [C], 9)], 3)).toEqual([entry(A, [C], 9)]);
+    expect(t.isGone(A)).toBe(false);
+  });
+
+  it('setOwn can be forced past a notice about ourselves', () => {
+    const t = new Topology(S, 10_000, 100);
+    t.setOwn([A], 100);
+    expect(t.merge([gone(S, 101)], 100)).toEqual([]); // never stored
+    expect(t.ownVersion()).toBe(100);
+    expect(t.setOwn([A], 100, 102).version).toBe(102);
+  });
+
+  it('graph and routing leave gone peers out, and edges to them', () => {
+    const t = new Topology(S, 10_000, 100);
+    t.setOwn([A], 0);
+    t.merge([entry(A, [S, B, C], 1), entry(B, [A, D], 1), entry(C, [A], 1), entry(D, [B], 1)], 0);
+    expect(t.nextHop(D, new Set([A]))).toBe(A);
+    t.merge([gone(B, 2)], 0);
+    const g = t.graph();
+    expect(g.has(B)).toBe(false);
+    expect([...(g.get(A) ?? [])].sort()).toEqual([C, S].sort());
+    expect(t.nextHop(D, new Set([A]))).toBeUndefined();
+  });
+
+  it('an expired entry is not taken back from a peer that still has the same copy', () => {
+    const t = new Topology(S, 1000, 100);
+    t.merge([entry(A, [B], 5), gone(C, 3)], 0);
+    t.expire(1001);
+    expect(t.size).toBe(0);
+    // Other peers expire later and still gossip their copies: refused for another ttlMs...
+    expect(t.merge([entry(A, [B], 5), gone(C, 3)], 1500)).toEqual([]);
+    // ...but anything newer is news, e.g. a live owner's refresh.
+    expect(t.merge([entry(A, [B], 6)], 1500)).toEqual([entry(A, [B], 6)]);
+    // After the quarantine the old copy would be accepted again (by then nobody holds it).
+    t.expire(2002);
+    expect(t.merge([gone(C, 3)], 2002)).toEqual([gone(C, 3)]);
+  });
+});
+
+describe('Topology: vouching', () => {
+  it('a peer is vouched for while some other entry lists it', () => {
+    const t = new Topology(S, 10_000, 100);
+    t.merge([entry(A, [B], 1), entry(B, [A], 1), entry(C, [], 1)], 0);
+    expect(t.isVouched(B)).toBe(true);
+    expect(t.isVouched(C)).toBe(false); // only its own entry: no one else saw it
+    t.merge([entry(A, [], 2)], 0); // A stopped listing B (suspected, or gone)
+    expect(t.isVouched(B)).toBe(false);
+    t.setOwn([B], 0);
+    expect(t.isVouched(B)).toBe(true);
+    t.merge([{ peer: A, neighbors: [], version: 3, gone: true }, entry(D, [C], 1)], 0);
+    expect(t.isVouched(C)).toBe(true);
   });
 });

@@ -5,9 +5,20 @@ import type { TopologyEntry } from './wire.ts';
  * The mesh as this node has heard of it: each peer's own neighbour list, gossiped like a
  * per-peer last-writer-wins map and expired when its owner stops refreshing it. It feeds the
  * page's graph and the routing of signals relayed through the mesh.
+ *
+ * Death notices: a node that sees a neighbour leave or go silent writes that neighbour's entry
+ * itself, one version past the last it heard, marked `gone` (`markGone`). The notice spreads like
+ * any entry, so peers that never linked to the dead one drop it from their passive views too and
+ * stop dialling it. A live peer wrongly declared gone refutes it: its next own entry is newer (the
+ * version works like SWIM's incarnation number). Gone peers are left out of graph() and routing.
+ *
+ * An entry that expired is remembered with its version for another `ttlMs`, and copies no newer
+ * than that are refused: otherwise a stale entry bounces between peers that expire it at
+ * different times and never dies out.
  */
 export class Topology {
-  private readonly entries = new Map<PeerId, { neighbors: PeerId[]; version: number; heardAt: number }>();
+  private readonly entries = new Map<PeerId, { neighbors: PeerId[]; version: number; heardAt: number; gone: boolean }>();
+  private readonly expired = new Map<PeerId, { version: number; until: number }>();
 
   constructor(
     private readonly self: PeerId,
@@ -15,11 +26,48 @@ export class Topology {
     private readonly maxEntries: number,
   ) {}
 
-  setOwn(neighbors: PeerId[], now: number): TopologyEntry {
+  /** Our own entry; its version exceeds every earlier one and `atLeast` (to refute a death notice). */
+  setOwn(neighbors: PeerId[], now: number, atLeast = 0): TopologyEntry {
     const previous = this.entries.get(this.self);
-    const version = previous === undefined ? now : Math.max(now, previous.version + 1);
-    this.entries.set(this.self, { neighbors, version, heardAt: now });
+    const version = Math.max(previous === undefined ? now : Math.max(now, previous.version + 1), atLeast);
+    this.entries.set(this.self, { neighbors, version, heardAt: now, gone: false });
     return { peer: this.self, neighbors, version };
+  }
+
+  /** The version of our own entry (undefined before the first setOwn). */
+  ownVersion(): number | undefined {
+    return this.entries.get(this.self)?.version;
+  }
+
+  /**
+   * Writes a death notice for `peer` (a neighbour that left or went silent) and returns it, to be
+   * spread; undefined if one is already known or the table is full.
+   */
+  markGone(peer: PeerId, now: number): TopologyEntry | undefined {
+    if (peer === this.self) return undefined;
+    const known = this.entries.get(peer);
+    if (known?.gone === true) return undefined;
+    if (known === undefined && this.entries.size >= this.maxEntries) return undefined;
+    const version = (known?.version ?? this.expired.get(peer)?.version ?? 0) + 1;
+    this.entries.set(peer, { neighbors: [], version, heardAt: now, gone: true });
+    return { peer, neighbors: [], version, gone: true };
+  }
+
+  /** How many links `peer` last said it has; undefined if unknown or gone. */
+  degreeOf(peer: PeerId): number | undefined {
+    const entry = this.entries.get(peer);
+    return entry === undefined || entry.gone ? undefined : entry.neighbors.length;
+  }
+
+  /** Another peer's entry (or our own) lists `peer` as a link: someone vouches that it is alive. */
+  isVouched(peer: PeerId): boolean {
+    for (const [owner, entry] of this.entries) if (owner !== peer && !entry.gone && entry.neighbors.includes(peer)) return true;
+    return false;
+  }
+
+  /** A death notice for `peer` is the newest thing we know about it. */
+  isGone(peer: PeerId): boolean {
+    return this.entries.get(peer)?.gone === true;
   }
 
   /** Returns the entries that were news (to forward). */
@@ -29,8 +77,11 @@ export class Topology {
       if (entry.peer === this.self) continue;
       const known = this.entries.get(entry.peer);
       if (known !== undefined && known.version >= entry.version) continue;
+      const forgotten = this.expired.get(entry.peer);
+      if (forgotten !== undefined && forgotten.version >= entry.version) continue;
       if (known === undefined && this.entries.size >= this.maxEntries) continue;
-      this.entries.set(entry.peer, { neighbors: entry.neighbors, version: entry.version, heardAt: now });
+      const gone = entry.gone === true;
+      this.entries.set(entry.peer, { neighbors: gone ? [] : entry.neighbors, version: entry.version, heardAt: now, gone });
       changed.push(entry);
     }
     return changed;
@@ -41,16 +92,21 @@ export class Topology {
   }
 
   expire(now: number): void {
+    for (const [peer, e] of this.expired) if (now >= e.until) this.expired.delete(peer);
     for (const [peer, e] of this.entries) {
-      if (peer !== this.self && now - e.heardAt > this.ttlMs) this.entries.delete(peer);
+      if (peer === this.self || now - e.heardAt <= this.ttlMs) continue;
+      this.entries.delete(peer);
+      this.expired.set(peer, { version: e.version, until: now + this.ttlMs });
     }
   }
 
   toEntries(): TopologyEntry[] {
-    return [...this.entries].map(([peer, e]) => ({ peer, neighbors: e.neighbors, version: e.version }));
+    return [...this.entries].map(([peer, e]) =>
+      e.gone ? { peer, neighbors: [], version: e.version, gone: true } : { peer, neighbors: e.neighbors, version: e.version },
+    );
   }
 
-  /** Adjacency as known: own links plus every heard entry (edges made symmetric). */
+  /** Adjacency as known: own links plus every heard entry (edges made symmetric), gone peers left out. */
   graph(): Map<PeerId, Set<PeerId>> {
     const adjacency = new Map<PeerId, Set<PeerId>>();
     const link = (a: PeerId, b: PeerId) => {
@@ -58,8 +114,10 @@ export class Topology {
       (adjacency.get(a) as Set<PeerId>).add(b);
     };
     for (const [peer, e] of this.entries) {
+      if (e.gone) continue;
       if (!adjacency.has(peer)) adjacency.set(peer, new Set());
       for (const n of e.neighbors) {
+        if (this.isGone(n)) continue;
         link(peer, n);
         link(n, peer);
       }
@@ -67,10 +125,35 @@ export class Topology {
     return adjacency;
   }
 
-  /** First hop from this node towards `target` on a shortest known path, if any. */
+  /**
+   * Links as the latest word on them says: a link one end lists is left out when the other end's
+   * entry, heard later, does not list it (that end dropped it or suspects it). A peer that died
+   * keeps its stale entry until it expires, but its neighbours stop listing it within a few pings
+   * (suspected links are left out of entries): no path runs through it then. A new link listed by
+   * one end before the other end's fresh entry arrived is kept.
+   */
+  private agreedGraph(): Map<PeerId, Set<PeerId>> {
+    const adjacency = new Map<PeerId, Set<PeerId>>();
+    const link = (a: PeerId, b: PeerId) => {
+      if (!adjacency.has(a)) adjacency.set(a, new Set());
+      (adjacency.get(a) as Set<PeerId>).add(b);
+    };
+    for (const [peer, e] of this.entries) {
+      if (e.gone) continue;
+      for (const n of e.neighbors) {
+        const other = this.entries.get(n);
+        if (other !== undefined && (other.gone || (!other.neighbors.includes(peer) && other.heardAt > e.heardAt))) continue;
+        link(peer, n);
+        link(n, peer);
+      }
+    }
+    return adjacency;
+  }
+
+  /** First hop from this node towards `target` on a shortest known path (links as last heard of), if any. */
   nextHop(target: PeerId, neighbors: ReadonlySet<PeerId>, exclude?: PeerId): PeerId | undefined {
     if (neighbors.has(target) && target !== exclude) return target;
-    const adjacency = this.graph();
+    const adjacency = this.agreedGraph();
     const firstHop = new Map<PeerId, PeerId>();
     const queue: PeerId[] = [];
     for (const n of neighbors) {

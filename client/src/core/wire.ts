@@ -71,6 +71,10 @@ const topologyEntry = z.object({
   neighbors: z.array(peerId).max(128),
   /** Owner's clock at its last change or refresh; newer wins. */
   version: timestamp,
+  /** A death notice: a neighbour of `peer` saw it leave or go silent and wrote this entry one version
+   * past the last one it had heard; `neighbors` is then empty. The owner, if alive, refutes it with
+   * a newer version of its own entry (see topology.ts). */
+  gone: z.literal(true).optional(),
 });
 export type TopologyEntry = z.output<typeof topologyEntry>;
 

@@ -26,6 +26,17 @@ export interface MeshStats {
   linksViaServer: number;
 }
 
+/** Network-wide estimates by push-sum gossip, per epoch (see core/aggregate.ts). */
+export interface MeshAggregates {
+  /** Estimated number of live peers. */
+  size: number;
+  /** Average, minimum and maximum of the value each peer holds (setAggregateValue). */
+  average: number;
+  min: number;
+  max: number;
+  epoch: number;
+}
+
 export interface MeshSettings {
   room: string;
   mode: Mode;
@@ -51,6 +62,14 @@ export interface MeshClient {
   setRegister(value: string): void;
   register(): RegisterValue | null;
   stats(): MeshStats;
+  /** The last completed epoch's estimates (the running epoch's before one completed); null at first. */
+  aggregates(): MeshAggregates | null;
+  /** This tab's value for the network-wide average, minimum and maximum (counts from the next epoch). */
+  setAggregateValue(value: number): void;
+  aggregateValue(): number;
+  /** Switches how new rumors travel, at run time, keeping the links (benchmarks compare modes on one mesh). */
+  setMode(mode: Mode): void;
+  mode(): Mode;
   /**
    * Optional, implementation-specific diagnostics for debugging (link setup, signaling, drop
    * reasons by cause, last errors). Names may change; do not build tests on them.

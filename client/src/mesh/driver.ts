@@ -1,10 +1,11 @@
 import type { Env } from '../core/env.ts';
+import type { Mode } from '../core/options.ts';
 import { asPeerId, rumorId, type PeerId } from '../core/ids.ts';
 import { GossipNode, type Action, type NodeEvent } from '../core/node.ts';
 import { encode, type RegisterValue, type SignalData } from '../core/wire.ts';
 import { SignalingClient } from '../transport/signaling.ts';
 import { WebRtcTransport, type SignalPath } from '../transport/webrtc.ts';
-import type { DeliveredRumor, MeshClient, MeshSettings, MeshStats } from './api.ts';
+import type { DeliveredRumor, MeshAggregates, MeshClient, MeshSettings, MeshStats } from './api.ts';
 import type { StartMeshSettings } from './start.ts';
 import { randomPeerId } from './peer-id.ts';
 
@@ -43,6 +44,7 @@ export class MeshDriver implements MeshClient {
   private closed = false;
   private askingForIntroductions = false;
   private firstLinkAt: number | undefined;
+  private aggregateValue_ = 0;
   private notifyFrame: number | undefined;
   private notifyTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onPageHide = (): void => this.leave();
@@ -156,6 +158,30 @@ export class MeshDriver implements MeshClient {
     return value === null ? null : { ...value };
   }
 
+  aggregates(): MeshAggregates | null {
+    const estimate = this.node.aggregates();
+    return estimate === null ? null : { ...estimate };
+  }
+
+  setAggregateValue(value: number): void {
+    this.node.setAggregateValue(value);
+    this.aggregateValue_ = value;
+    this.changed();
+  }
+
+  setMode(mode: Mode): void {
+    this.node.setMode(mode);
+    this.changed();
+  }
+
+  mode(): Mode {
+    return this.node.mode();
+  }
+
+  aggregateValue(): number {
+    return this.aggregateValue_;
+  }
+
   stats(): MeshStats {
     const node = this.node.stats();
     const link = this.transport.stats();
@@ -183,6 +209,7 @@ export class MeshDriver implements MeshClient {
       linksConnecting: link.connecting,
       linksOpened: link.linksOpened,
       linkTimeouts: link.linkTimeouts,
+      linksUnanswered: link.linksUnanswered,
       linkErrors: link.linkErrors,
       messagesOnWire: link.messagesSent,
       messagesOffWire: link.messagesReceived,

@@ -1,5 +1,6 @@
+import type { Mode } from '../core/options.ts';
 import type { RegisterValue } from '../core/wire.ts';
-import type { DeliveredRumor, MeshClient, MeshStats } from './api.ts';
+import type { DeliveredRumor, MeshAggregates, MeshClient, MeshStats } from './api.ts';
 
 /**
  * The test hook: `window.__mesh`. STABLE CONTRACT.
@@ -25,6 +26,15 @@ import type { DeliveredRumor, MeshClient, MeshStats } from './api.ts';
  *   linksViaMesh, linksViaServer }`: messages handed to / accepted from the links by the gossip
  *   node, duplicate rumors, dropped messages (invalid input and sends refused by a full or closed
  *   channel), data channel bytes, rumor copies sent, links opened by signaling via mesh / server.
+ * - `aggregates()`: `{ size, average, min, max, epoch }` or null: push-sum estimates of the number
+ *   of live peers and of the values the tabs hold, from the last completed epoch.
+ * - `setAggregateValue(value)`: this tab's value (a finite number), counted from the next epoch.
+ * - `serverConnected()`: true while the signaling server is reachable (socket connected).
+ * - `setMode(mode)`: switches how new rumors travel (push, pull, push-pull, eager, tree, flood) on
+ *   this tab at run time, links kept; `mode()` reads it. For benchmarks comparing modes on one mesh.
+ * - `diagnostics()`: NOT part of the stable contract: the driver's debugging counters (first link
+ *   time, link setup, signaling, drops by cause), `{}` if the client has none. Names may change;
+ *   the benchmark (e2e/bench/browser.ts) reads a few of them, tests must not.
  */
 export interface MeshTestHook {
   readonly id: string;
@@ -38,6 +48,12 @@ export interface MeshTestHook {
   setRegister(value: string): void;
   register(): RegisterValue | null;
   stats(): MeshStats;
+  aggregates(): MeshAggregates | null;
+  setAggregateValue(value: number): void;
+  serverConnected(): boolean;
+  setMode(mode: Mode): void;
+  mode(): Mode;
+  diagnostics(): Record<string, number | string | null>;
 }
 
 /** Sets `window.__mesh` to the hook for `client` and returns it. */
@@ -57,6 +73,15 @@ export function installTestHook(client: MeshClient): MeshTestHook {
       return value === null ? null : { ...value };
     },
     stats: () => ({ ...client.stats() }),
+    aggregates: () => {
+      const value = client.aggregates();
+      return value === null ? null : { ...value };
+    },
+    setAggregateValue: (value) => client.setAggregateValue(value),
+    setMode: (mode) => client.setMode(mode),
+    mode: () => client.mode(),
+    serverConnected: () => client.serverConnected(),
+    diagnostics: () => ({ ...(client.diagnostics?.() ?? {}) }),
   };
   // Not declared on Window here: e2e/hook.ts owns that declaration, and the specs check that
   // MeshTestHook satisfies it.

@@ -28,6 +28,11 @@ export interface WebRtcTransportOptions {
   iceServers?: RTCIceServer[];
   /** A link not open this long after it was asked for is destroyed. Default 15000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * A link we asked for (offer or knock sent) whose peer sends no signal back within this is given
+   * up early: the peer is dead or frozen, or the path lost the signal. Default 5000 ms.
+   */
+  answerTimeoutMs?: number;
   /** Sends are dropped while the channel has more than this queued. Default 1 MiB. */
   maxBufferedBytes?: number;
   /** Carries a signal towards `to`: returns the path it took, or null when there is none. */
@@ -53,6 +58,8 @@ export interface TransportStats {
   linksViaMesh: number;
   linksViaServer: number;
   linkTimeouts: number;
+  /** Links given up because the peer never answered our first signal (see answerTimeoutMs). */
+  linksUnanswered: number;
   linkErrors: number;
   messagesSent: number;
   messagesReceived: number;
@@ -69,6 +76,7 @@ export interface TransportStats {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+const DEFAULT_ANSWER_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 /** A knock for a link open at least this long means the knocker lost its side: replace the link. */
 const KNOCK_REPLACES_OPEN_LINK_AFTER_MS = 5_000;
@@ -86,6 +94,9 @@ interface Link {
   openedAt: number;
   offerVia: SignalPath | null;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Any signal from the peer arrived (it is alive and the path works). */
+  answered: boolean;
+  answerTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export class WebRtcTransport {
@@ -94,12 +105,14 @@ export class WebRtcTransport {
   private readonly early = new Map<PeerId, { at: number; signals: SignalData[] }>();
   private readonly iceServers: RTCIceServer[];
   private readonly connectTimeoutMs: number;
+  private readonly answerTimeoutMs: number;
   private readonly maxBufferedBytes: number;
   private readonly counters = {
     linksOpened: 0,
     linksViaMesh: 0,
     linksViaServer: 0,
     linkTimeouts: 0,
+    linksUnanswered: 0,
     linkErrors: 0,
     messagesSent: 0,
     messagesReceived: 0,
@@ -117,6 +130,7 @@ export class WebRtcTransport {
   constructor(private readonly options: WebRtcTransportOptions) {
     this.iceServers = options.iceServers ?? [];
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   }
 
@@ -178,6 +192,10 @@ export class WebRtcTransport {
     if (from === self) return this.dropSignal(`signal from ourselves via ${via}`);
     this.counters.signalsReceived++;
     const link = this.links.get(from);
+    if (link !== undefined) {
+      link.answered = true;
+      clearTimeout(link.answerTimer);
+    }
     switch (data.type) {
       case 'knock': {
         if (!(self < from)) return this.dropSignal(`knock from lower id ${from}`);
@@ -242,7 +260,18 @@ export class WebRtcTransport {
   // ---- internals ----------------------------------------------------------------------------
 
   private newLink(peer: PeerId, role: Role): Link {
-    const link: Link = { peer, role, instance: null, open: false, closed: false, openedAt: 0, offerVia: null, timer: undefined };
+    const link: Link = {
+      peer,
+      role,
+      instance: null,
+      open: false,
+      closed: false,
+      openedAt: 0,
+      offerVia: null,
+      timer: undefined,
+      answered: false,
+      answerTimer: undefined,
+    };
     link.timer = setTimeout(() => {
       if (link.open || link.closed) return;
       this.counters.linkTimeouts++;
@@ -332,6 +361,14 @@ export class WebRtcTransport {
     const via = this.options.sendSignal(link.peer, data);
     if (via === null) this.counters.signalsDropped++;
     else this.counters.signalsSent++;
+    // Our first offer or knock starts the wait for an answer (a responder is answering already).
+    if (via !== null && link.role !== 'responder' && !link.answered && link.answerTimer === undefined) {
+      link.answerTimer = setTimeout(() => {
+        if (link.answered || link.open || link.closed) return;
+        this.counters.linksUnanswered++;
+        this.close(link, true, `no answer from ${link.peer} within ${this.answerTimeoutMs} ms (${link.role})`);
+      }, this.answerTimeoutMs);
+    }
     return via;
   }
 
@@ -354,6 +391,7 @@ export class WebRtcTransport {
     if (link.closed) return;
     link.closed = true;
     clearTimeout(link.timer);
+    clearTimeout(link.answerTimer);
     if (why !== null) this.lastError = why;
     if (this.links.get(link.peer) === link) this.links.delete(link.peer);
     const instance = link.instance;

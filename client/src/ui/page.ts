@@ -2,6 +2,7 @@ import { MODES } from '../core/options.ts';
 import { MAX_PAYLOAD_BYTES, MAX_REGISTER_BYTES } from '../core/wire.ts';
 import type { DeliveredRumor, MeshClient, MeshStats } from '../mesh/api.ts';
 import { el, formatBytes, formatCount, formatTime, setAttr, setText, utf8Bytes } from './dom.ts';
+import { aggregatesView } from './aggregates-view.ts';
 import { MeshGraph } from './graph.ts';
 import { peerColor, peerTint, shortId } from './peer.ts';
 import {
@@ -286,7 +287,8 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
     el('p', { class: 'hint' }, 'Applying reloads this tab with the new URL; other tabs keep theirs.'),
   );
 
-  // ---- counter and register
+  // ---- counter, register and aggregates
+  const aggregates = aggregatesView(client);
   const counterValue = el('output', { class: 'counter-value', 'aria-live': 'polite', 'aria-label': 'Counter value' });
   const minus = el('button', { type: 'button', 'aria-label': 'Subtract 1 from the shared counter' }, '−1');
   const plus = el('button', { type: 'button', 'aria-label': 'Add 1 to the shared counter' }, '+1');
@@ -342,6 +344,7 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
       registerForm,
       registerError,
     ),
+    aggregates.element,
   );
 
   // ---- rumors
@@ -425,11 +428,17 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
     setAttr(serverPill, 'class', `pill ${server ? 'ok' : 'bad'}`);
     const neighbors: string[] = client.neighbors();
     const ready = client.ready();
+    // No link and no server: nothing can reach this tab until one of them comes back.
+    const isolated = !ready && !server;
     setText(
       meshPill,
-      ready ? `in the mesh · ${neighbors.length} link${neighbors.length === 1 ? '' : 's'}` : 'no mesh links yet',
+      ready
+        ? `in the mesh · ${neighbors.length} link${neighbors.length === 1 ? '' : 's'}`
+        : isolated
+          ? 'isolated: no neighbours and no server'
+          : 'no mesh links yet',
     );
-    setAttr(meshPill, 'class', `pill ${ready ? 'ok' : 'warn'}`);
+    setAttr(meshPill, 'class', `pill ${ready ? 'ok' : isolated ? 'bad' : 'warn'}`);
 
     // Peers
     const sortedNeighbors = [...neighbors].sort();
@@ -467,8 +476,9 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
       if (node !== undefined) setText(node, row.bytes ? formatBytes(stats[row.key]) : formatCount(stats[row.key]));
     }
 
-    // Counter and register
+    // Counter, register and aggregates
     setText(counterValue, formatCount(client.counter()));
+    aggregates.update();
     const reg = client.register();
     const regKey = reg === null ? '' : JSON.stringify([reg.value, reg.origin, reg.timestamp]);
     if (regKey !== lastRegister) {
@@ -521,9 +531,12 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
   };
   update();
   const unsubscribe = client.subscribe(schedule);
+  // Stats and aggregates move without events (pings, push-sum shares): refresh them once a second.
+  const refresh = setInterval(schedule, 1000);
 
   return () => {
     unsubscribe();
+    clearInterval(refresh);
     if (frame !== 0) cancelAnimationFrame(frame);
     graphView.dispose();
   };

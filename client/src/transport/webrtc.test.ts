@@ -1,0 +1,90 @@
+import { EventEmitter } from 'node:events';
+import type SimplePeer from 'simple-peer';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { asPeerId, type PeerId } from '../core/ids.ts';
+import type { SignalData } from '../core/wire.ts';
+import { WebRtcTransport } from './webrtc.ts';
+
+/** A stand-in for simple-peer: emits an offer (initiator) when created, records what it is given. */
+class FakePeer extends EventEmitter {
+  readonly signals: unknown[] = [];
+  destroyed = false;
+  bufferSize = 0;
+  constructor(readonly initiator: boolean) {
+    super();
+    if (initiator) queueMicrotask(() => this.emit('signal', { type: 'offer', sdp: 'v=0 fake offer' }));
+  }
+  signal(data: unknown): void {
+    this.signals.push(data);
+  }
+  send(): void {}
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+const low = asPeerId('aaaa');
+const high = asPeerId('zzzz');
+
+function setup(self: PeerId) {
+  const peers: FakePeer[] = [];
+  const sent: Array<{ to: PeerId; data: SignalData }> = [];
+  const down: PeerId[] = [];
+  const transport = new WebRtcTransport({
+    self,
+    connectTimeoutMs: 15_000,
+    sendSignal: (to, data) => {
+      sent.push({ to, data });
+      return 'mesh';
+    },
+    onLinkUp: () => undefined,
+    onLinkDown: (peer) => down.push(peer),
+    onData: () => undefined,
+    createPeer: (options: SimplePeer.Options) => {
+      const fake = new FakePeer(options.initiator === true);
+      peers.push(fake);
+      return fake as unknown as SimplePeer.Instance;
+    },
+  });
+  return { transport, peers, sent, down };
+}
+
+describe('WebRtcTransport: a peer that never answers', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('gives up an offer nobody answers after answerTimeoutMs, long before connectTimeoutMs', async () => {
+    const { transport, peers, sent, down } = setup(low);
+    transport.connect(high);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((s) => s.data.type)).toEqual(['offer']);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(down).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(down).toEqual([high]);
+    expect(peers[0]?.destroyed).toBe(true);
+    expect(transport.stats()).toMatchObject({ linksUnanswered: 1, linkTimeouts: 0, connecting: 0 });
+  });
+
+  it('gives up a knock nobody answers the same way', async () => {
+    const { transport, sent, down } = setup(high);
+    transport.connect(low);
+    expect(sent.map((s) => s.data.type)).toEqual(['knock']);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(down).toEqual([low]);
+    expect(transport.stats().linksUnanswered).toBe(1);
+  });
+
+  it('an answer stops the clock: then only connectTimeoutMs applies', async () => {
+    const { transport, peers, down } = setup(low);
+    transport.connect(high);
+    await vi.advanceTimersByTimeAsync(1_000);
+    transport.handleSignal(high, { type: 'answer', sdp: 'v=0 fake answer' }, 'mesh');
+    expect(peers[0]?.signals).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(down).toEqual([]);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(down).toEqual([high]);
+    expect(transport.stats()).toMatchObject({ linksUnanswered: 0, linkTimeouts: 1 });
+  });
+});
