@@ -1,7 +1,8 @@
 import './ui/style.css';
 import { installTestHook } from './mesh/hook.ts';
 import { startMesh } from './mesh/start.ts';
-import { renderPage, renderSettingsErrors, renderStartError, renderStarting } from './ui/page.ts';
+import { renderSettingsErrors, renderStartError, renderStarting } from './ui/notices.ts';
+import { renderPage } from './ui/page.ts';
 import { parseSettings } from './ui/settings.ts';
 
 /** One tab = one peer: read the settings from the URL, start the peer, draw it. */

@@ -1,44 +1,14 @@
-import { MODES } from '../core/options.ts';
 import { MAX_PAYLOAD_BYTES, MAX_REGISTER_BYTES } from '../core/wire.ts';
 import type { DeliveredRumor, MeshClient, MeshStats } from '../mesh/api.ts';
 import { el, formatBytes, formatCount, formatTime, setAttr, setText, utf8Bytes } from './dom.ts';
 import { aggregatesView } from './aggregates-view.ts';
 import { MeshGraph } from './graph.ts';
-import { peerColor, peerTint, shortId } from './peer.ts';
-import {
-  DEFAULT_SETTINGS,
-  FANOUT_RANGE,
-  PERIOD_MS_RANGE,
-  parseSettings,
-  settingsToSearch,
-  type PageSettings,
-} from './settings.ts';
+import { peerColor, shortId } from './peer.ts';
+import { settingsCard } from './settings-form.ts';
+import { card, peerChip } from './widgets.ts';
 
 /** Most rumors kept in the feed's DOM; older ones scroll off. */
 const FEED_LIMIT = 200;
-
-/** A coloured chip for a peer: dot + short id, full id as tooltip. */
-function peerChip(id: string, self: string, extraClass = ''): HTMLElement {
-  const chip = el(
-    'span',
-    { class: `peer-chip ${extraClass}`.trim(), title: id === self ? `${id} (this tab)` : id },
-    el('span', { class: 'peer-dot', 'aria-hidden': 'true' }),
-    id === self ? `${shortId(id)} (you)` : shortId(id),
-  );
-  chip.style.setProperty('--peer', peerColor(id));
-  chip.style.setProperty('--peer-tint', peerTint(id));
-  return chip;
-}
-
-function card(title: string, className: string, ...children: (Node | null)[]): HTMLElement {
-  const id = `card-${className}`;
-  return el(
-    'section',
-    { class: `card ${className}`, 'aria-labelledby': id },
-    el('h2', { id }, title),
-    ...children,
-  );
-}
 
 function setFavicon(id: string): void {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="${peerColor(id)}"/></svg>`;
@@ -48,76 +18,6 @@ function setFavicon(id: string): void {
     document.head.append(link);
   }
   link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
-}
-
-/** Shown while `startMesh` runs. */
-export function renderStarting(root: HTMLElement, settings: PageSettings): void {
-  root.replaceChildren(
-    el(
-      'main',
-      { class: 'notice-page' },
-      el(
-        'div',
-        { class: 'notice', role: 'status' },
-        el('h1', {}, 'Gossip mesh'),
-        el('p', {}, `Joining room “${settings.room}”…`),
-      ),
-    ),
-  );
-}
-
-/** Bad URL options: say which and what is allowed; the mesh is not started. */
-export function renderSettingsErrors(root: HTMLElement, errors: readonly string[]): void {
-  const defaults = `${location.pathname}${settingsToSearch(DEFAULT_SETTINGS)}`;
-  document.title = 'Bad URL options · Gossip mesh';
-  root.replaceChildren(
-    el(
-      'main',
-      { class: 'notice-page' },
-      el(
-        'div',
-        { class: 'notice error-box', role: 'alert' },
-        el('h1', {}, 'This page’s URL has bad options'),
-        el('p', {}, 'The mesh was not started. Fix these URL parameters:'),
-        el('ul', {}, ...errors.map((e) => el('li', {}, e))),
-        el(
-          'p',
-          { class: 'hint' },
-          'Parameters: ',
-          el('code', {}, 'room'),
-          ' (letters, digits, _ . -; up to 64), ',
-          el('code', {}, 'mode'),
-          ` (${MODES.join(' | ')}), `,
-          el('code', {}, 'periodMs'),
-          ` (${PERIOD_MS_RANGE.min}–${PERIOD_MS_RANGE.max}), `,
-          el('code', {}, 'fanout'),
-          ` (${FANOUT_RANGE.min}–${FANOUT_RANGE.max}), optional `,
-          el('code', {}, 'server'),
-          ' (signaling server URL).',
-        ),
-        el('p', {}, el('a', { href: defaults }, 'Open with the default settings')),
-      ),
-    ),
-  );
-}
-
-/** `startMesh` failed (server down at start, bad browser...). */
-export function renderStartError(root: HTMLElement, error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  document.title = 'Could not start · Gossip mesh';
-  root.replaceChildren(
-    el(
-      'main',
-      { class: 'notice-page' },
-      el(
-        'div',
-        { class: 'notice error-box', role: 'alert' },
-        el('h1', {}, 'Could not start the mesh'),
-        el('p', {}, el('code', {}, message)),
-        el('p', {}, 'Check that the signaling server is running, then ', el('a', { href: location.href }, 'reload'), '.'),
-      ),
-    ),
-  );
 }
 
 const STAT_ROWS: readonly { key: keyof MeshStats; label: string; bytes?: true }[] = [
@@ -208,84 +108,7 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
   );
   const statsCard = card('Live stats', 'stats-card', statsList);
 
-  // ---- settings
-  const roomInput = el('input', {
-    id: 'set-room',
-    name: 'room',
-    value: settings.room,
-    required: true,
-    maxlength: 64,
-    // The same rule as ROOM_PATTERN, written for the `v` flag browsers use for `pattern`.
-    pattern: '[A-Za-z0-9_.\\-]{1,64}',
-    spellcheck: 'false',
-    autocomplete: 'off',
-  });
-  const modeSelect = el(
-    'select',
-    { id: 'set-mode', name: 'mode' },
-    ...MODES.map((m) => el('option', { value: m, selected: m === settings.mode }, m)),
-  );
-  const periodInput = el('input', {
-    id: 'set-period',
-    name: 'periodMs',
-    type: 'number',
-    min: PERIOD_MS_RANGE.min,
-    max: PERIOD_MS_RANGE.max,
-    step: 1,
-    value: settings.periodMs,
-    required: true,
-  });
-  const fanoutInput = el('input', {
-    id: 'set-fanout',
-    name: 'fanout',
-    type: 'number',
-    min: FANOUT_RANGE.min,
-    max: FANOUT_RANGE.max,
-    step: 1,
-    value: settings.fanout,
-    required: true,
-  });
-  const settingsError = el('div', { class: 'form-error', role: 'alert' });
-  const settingsForm = el(
-    'form',
-    { class: 'settings-form', novalidate: true },
-    el('label', { for: 'set-room' }, 'Room'),
-    roomInput,
-    el('label', { for: 'set-mode' }, 'Mode'),
-    modeSelect,
-    el('label', { for: 'set-period' }, 'Period (ms)'),
-    periodInput,
-    el('label', { for: 'set-fanout' }, 'Fanout'),
-    fanoutInput,
-    el('button', { type: 'submit', class: 'wide' }, 'Apply and reload'),
-    settingsError,
-  );
-  settingsForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const params = new URLSearchParams({
-      room: roomInput.value.trim(),
-      mode: modeSelect.value,
-      periodMs: periodInput.value.trim(),
-      fanout: fanoutInput.value.trim(),
-    });
-    // The signaling server is not a protocol setting: keep whatever this URL says.
-    const server = new URLSearchParams(location.search).get('server');
-    if (server !== null && server !== '') params.set('server', server);
-    const parsed = parseSettings(params.toString());
-    if (!parsed.ok) {
-      settingsError.replaceChildren(...parsed.errors.map((e) => el('div', {}, e)));
-      return;
-    }
-    settingsError.replaceChildren();
-    const search = settingsToSearch(parsed.settings);
-    location.assign(`${location.pathname}${search}`);
-  });
-  const settingsCard = card(
-    'Protocol settings',
-    'settings',
-    settingsForm,
-    el('p', { class: 'hint' }, 'Applying reloads this tab with the new URL; other tabs keep theirs.'),
-  );
+  const settingsPanel = settingsCard(settings);
 
   // ---- counter, register and aggregates
   const aggregates = aggregatesView(client);
@@ -392,7 +215,7 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
         'main',
         { class: 'layout' },
         el('div', { class: 'col-left' }, graphCard, el('div', { class: 'row' }, peersCard, statsCard)),
-        el('div', { class: 'col-right' }, settingsCard, stateCard, rumorsCard),
+        el('div', { class: 'col-right' }, settingsPanel, stateCard, rumorsCard),
       ),
     ),
   );
