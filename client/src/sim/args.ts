@@ -2,6 +2,7 @@ import { MODES, type Mode } from '../core/options.ts';
 import type { MemoryEncoding } from '../transport/memory.ts';
 import type { LatencyModel } from './network.ts';
 import type { RumorRunConfig } from './run.ts';
+import type { SweepConfig } from './sweep.ts';
 
 /** What `npm run sim -- ...` understood. Pure: no process, so it is unit-tested and reusable. */
 export interface CliOptions {
@@ -10,16 +11,36 @@ export interface CliOptions {
   quiet: boolean;
 }
 
-export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
+/** What `npm run sim -- --sweep ...` understood. */
+export interface SweepCliOptions {
+  sweep: SweepConfig;
+  json: boolean;
+  quiet: boolean;
+}
+
+export type ParsedArgs =
+  | { kind: 'run'; options: CliOptions }
+  | { kind: 'sweep'; options: SweepCliOptions }
+  | { kind: 'help' }
+  | { kind: 'error'; message: string };
+
+export const DEFAULT_SWEEP_NODES: readonly number[] = [100, 1000, 10_000];
+export const DEFAULT_SWEEP_SEEDS = 20;
 
 export const USAGE = `usage: npm run sim -- [options]
+       npm run sim -- --sweep [--modes M,M] [--nodes N,N] [--seeds K] [options]   (or npm run sim:sweep)
 
 Spreads one rumor from one random node through a simulated mesh and reports how fast and at
-what cost. Same seed, same run.
+what cost. Same seed, same run. With --sweep, runs every mode x N x seed and prints progress
+and a table: mean and p99 rounds to full coverage, coverage and RMR beside the complete-graph
+theory.
 
-  --nodes N          nodes (default 1000)
-  --mode M           ${MODES.join(' | ')} (default push-pull)
-  --seed S           integer seed (default 1)
+  --nodes N          nodes (default 1000); with --sweep a list, "100,1000" (default ${DEFAULT_SWEEP_NODES.join(',')})
+  --mode M           ${MODES.join(' | ')} (default push-pull); with --sweep a list (default all)
+  --modes M,M        same as --mode (a list, for --sweep)
+  --seed S           integer seed (default 1); with --sweep the first seed
+  --sweep            run modes x N x seeds (see above)
+  --seeds K          seeds per (mode, N) with --sweep: S, S+1, ... (default ${DEFAULT_SWEEP_SEEDS})
   --degree D         target links per node, the core's activeViewSize (default 5)
   --max-degree D     hard cap on links, maxActiveViewSize (default degree + 3)
   --fanout F         eager forwarding fanout (default 3)
@@ -32,7 +53,7 @@ what cost. Same seed, same run.
   --jitter MS        extra per-message delay, uniform [0, MS) (default 0)
   --bandwidth B      per-link bandwidth in bytes/ms (default unlimited)
   --encoding E       object | json: what the memory transport carries (default object)
-  --json             print one JSON object instead of the report
+  --json             print one JSON object instead of the report (with --sweep: the whole sweep)
   --quiet            no progress lines
   --help             this text
 
@@ -45,9 +66,15 @@ type Spec =
   | { kind: 'latency' }
   | { kind: 'flag' };
 
+const NODES_SPEC: Spec = { kind: 'int', min: 1, max: 10_000_000 };
+const MODE_SPEC: Spec = { kind: 'enum', values: MODES };
+
 const SPECS: Record<string, Spec> = {
-  nodes: { kind: 'int', min: 1, max: 10_000_000 },
-  mode: { kind: 'enum', values: MODES },
+  nodes: NODES_SPEC,
+  mode: MODE_SPEC,
+  modes: MODE_SPEC,
+  sweep: { kind: 'flag' },
+  seeds: { kind: 'int', min: 1, max: 100_000 },
   seed: { kind: 'int', min: -(2 ** 53) + 1, max: 2 ** 53 - 1 },
   degree: { kind: 'int', min: 1, max: 64 },
   'max-degree': { kind: 'int', min: 1, max: 128 },
@@ -66,7 +93,10 @@ const SPECS: Record<string, Spec> = {
   help: { kind: 'flag' },
 };
 
-type Value = number | string | boolean | LatencyModel;
+type Value = number | string | boolean | LatencyModel | Array<number | string>;
+
+/** Options whose value may be a comma-separated list with --sweep. */
+const LISTS = new Set(['nodes', 'mode', 'modes']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values = new Map<string, Value>();
@@ -90,11 +120,46 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (raw === undefined || (raw.startsWith('--') && raw.length > 2)) return error(`--${name} needs a value`);
       i++;
     }
+    if (LISTS.has(name)) {
+      values.set(name, raw); // a list or not: decided below, once --sweep is known
+      continue;
+    }
     const parsed = parseValue(name, spec, raw);
     if (typeof parsed === 'object' && 'error' in parsed) return error(parsed.error);
     values.set(name, parsed);
   }
   if (values.get('help') === true) return { kind: 'help' };
+  const sweep = values.get('sweep') === true;
+  if (values.has('mode') && values.has('modes')) return error('give --mode or --modes, not both');
+  if (values.has('modes')) {
+    values.set('mode', values.get('modes') as string);
+    values.delete('modes');
+  }
+  if (!sweep) {
+    if (values.has('seeds')) return error('--seeds goes with --sweep (one run takes --seed)');
+    for (const name of ['nodes', 'mode']) {
+      const raw = values.get(name) as string | undefined;
+      if (raw === undefined) continue;
+      if (raw.includes(',')) return error(`--${name} takes one value without --sweep; got ${JSON.stringify(raw)}`);
+      const parsed = parseValue(name, SPECS[name] as Exclude<Spec, { kind: 'flag' }>, raw);
+      if (typeof parsed === 'object' && 'error' in parsed) return error(parsed.error);
+      values.set(name, parsed);
+    }
+  } else {
+    for (const name of ['nodes', 'mode']) {
+      const raw = values.get(name) as string | undefined;
+      if (raw === undefined) continue;
+      const items = raw.split(',');
+      const list: Array<number | string> = [];
+      for (const item of items) {
+        const parsed = parseValue(name, SPECS[name] as Exclude<Spec, { kind: 'flag' }>, item.trim());
+        if (typeof parsed === 'object' && 'error' in parsed) return error(parsed.error);
+        if (list.includes(parsed as number | string)) return error(`--${name} lists ${JSON.stringify(item.trim())} twice`);
+        list.push(parsed as number | string);
+      }
+      values.set(name, list);
+    }
+  }
 
   const degree = values.get('degree') as number | undefined;
   const maxDegree = values.get('max-degree') as number | undefined;
@@ -106,8 +171,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const period = (values.get('period') as number | undefined) ?? 1000;
   const run: RumorRunConfig = {
-    nodes: (values.get('nodes') as number | undefined) ?? 1000,
-    mode: ((values.get('mode') as Mode | undefined) ?? 'push-pull'),
+    nodes: sweep ? 0 : ((values.get('nodes') as number | undefined) ?? 1000),
+    mode: sweep ? 'push-pull' : ((values.get('mode') as Mode | undefined) ?? 'push-pull'),
     seed: (values.get('seed') as number | undefined) ?? 1,
     periodMs: period,
   };
@@ -135,7 +200,20 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const encoding = values.get('encoding') as MemoryEncoding | undefined;
   if (encoding !== undefined) run.encoding = encoding;
-  return { kind: 'run', options: { run, json: values.get('json') === true, quiet: values.get('quiet') === true } };
+  const json = values.get('json') === true;
+  const quiet = values.get('quiet') === true;
+  if (sweep) {
+    const { nodes: _nodes, mode: _mode, seed: firstSeed, ...base } = run;
+    const sweepConfig: SweepConfig = {
+      modes: (values.get('mode') as Mode[] | undefined) ?? MODES,
+      nodes: (values.get('nodes') as number[] | undefined) ?? DEFAULT_SWEEP_NODES,
+      seeds: (values.get('seeds') as number | undefined) ?? DEFAULT_SWEEP_SEEDS,
+      firstSeed,
+      base,
+    };
+    return { kind: 'sweep', options: { sweep: sweepConfig, json, quiet } };
+  }
+  return { kind: 'run', options: { run, json, quiet } };
 }
 
 function parseValue(name: string, spec: Exclude<Spec, { kind: 'flag' }>, raw: string): Value | { error: string } {

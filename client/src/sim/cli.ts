@@ -1,12 +1,15 @@
 /**
  * `npm run sim -- --nodes 1000 --mode push-pull --seed 1 [--json]`: one rumor through a simulated
- * mesh. The only file of the simulator that touches Node (process, stdout); see USAGE in args.ts.
- * Progress lines and the report go to stdout; with --json, stdout is exactly one JSON object
- * (deterministic for a seed: no wall-clock figures inside) and progress is off.
+ * mesh; `npm run sim -- --sweep ...`: modes x N x seeds and a table. The only file of the simulator
+ * that touches Node (process, stdout); see USAGE in args.ts.
+ * One run: progress lines and the report go to stdout; with --json, stdout is exactly one JSON
+ * object (deterministic for a seed: no wall-clock figures inside) and progress is off.
+ * Sweep: progress goes to stderr (also with --json: sweeps take minutes), the table or the JSON to stdout.
  */
 import { CoreError } from '../core/ids.ts';
-import { parseArgs, USAGE } from './args.ts';
+import { parseArgs, USAGE, type CliOptions, type SweepCliOptions } from './args.ts';
 import { runRumor, type RumorResult } from './run.ts';
+import { formatSweepTable, runSweep } from './sweep.ts';
 
 const WARMUP_PROGRESS_FROM_NODES = 10_000;
 
@@ -20,7 +23,20 @@ function main(argv: readonly string[]): number {
     process.stderr.write(`sim: ${parsed.message}\n(see npm run sim -- --help)\n`);
     return 2;
   }
-  const { run, json, quiet } = parsed.options;
+  try {
+    return parsed.kind === 'sweep' ? sweep(parsed.options) : one(parsed.options);
+  } catch (error) {
+    // Checks the parser cannot make (the core's own option rules) still mean bad options.
+    if (error instanceof CoreError || error instanceof RangeError) {
+      process.stderr.write(`sim: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function one(options: CliOptions): number {
+  const { run, json, quiet } = options;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const progress = !json && !quiet;
   const started = performance.now();
@@ -30,38 +46,29 @@ function main(argv: readonly string[]): number {
         `fanout ${run.fanout ?? 3}, loss ${run.loss ?? 0}, crash ${run.crash ?? 0}, period ${run.periodMs ?? 1000} ms`,
     );
   }
-  let result: RumorResult;
-  try {
-    const showWarmup = progress && run.nodes >= WARMUP_PROGRESS_FROM_NODES;
-    let lastWarmup = '';
-    result = runRumor(run, {
-      onWarmup: (p) => {
-        const line =
-          `warm-up ${seconds(p.timeMs)}  joined ${p.joined}/${run.nodes}  mean degree ${p.meanDegree.toFixed(2)}  ` +
-          `isolated ${p.isolated}  messages ${p.messages}  (${seconds(performance.now() - started)} wall)`;
-        if (showWarmup) out(line);
-        lastWarmup = line;
-      },
-      onRound: (p) => {
-        if (p.round === 1 && progress) {
-          if (!showWarmup) out(lastWarmup);
-          out(`rumor published; informed fraction of ${p.live} live nodes per round:`);
-        }
-        if (progress) {
-          out(
-            `round ${String(p.round).padStart(3)}  informed ${p.fraction.toFixed(4)} (${p.informed}/${p.live})  ` +
-              `messages ${p.messages}  payload copies ${p.payloads}`,
-          );
-        }
-      },
-    });
-  } catch (error) {
-    if (error instanceof CoreError || error instanceof RangeError) {
-      process.stderr.write(`sim: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const showWarmup = progress && run.nodes >= WARMUP_PROGRESS_FROM_NODES;
+  let lastWarmup = '';
+  const result: RumorResult = runRumor(run, {
+    onWarmup: (p) => {
+      const line =
+        `warm-up ${seconds(p.timeMs)}  joined ${p.joined}/${run.nodes}  mean degree ${p.meanDegree.toFixed(2)}  ` +
+        `isolated ${p.isolated}  messages ${p.messages}  (${seconds(performance.now() - started)} wall)`;
+      if (showWarmup) out(line);
+      lastWarmup = line;
+    },
+    onRound: (p) => {
+      if (p.round === 1 && progress) {
+        if (!showWarmup) out(lastWarmup);
+        out(`rumor published; informed fraction of ${p.live} live nodes per round:`);
+      }
+      if (progress) {
+        out(
+          `round ${String(p.round).padStart(3)}  informed ${p.fraction.toFixed(4)} (${p.informed}/${p.live})  ` +
+            `messages ${p.messages}  payload copies ${p.payloads}`,
+        );
+      }
+    },
+  });
   if (json) {
     out(JSON.stringify(result));
     return 0;
@@ -86,8 +93,50 @@ function main(argv: readonly string[]): number {
     .map(([t, n]) => `${t} ${n}`)
     .join(', ');
   if (dropped !== '') out(`dropped                  ${dropped}`);
-  out(`wall time ${seconds(wallMs)}, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, ${result.events} events`);
+  out(`wall time ${seconds(wallMs)}, peak RSS ${peakRssMb()} MB, ${result.events} events`);
   return 0;
+}
+
+function sweep(options: SweepCliOptions): number {
+  const { sweep: config, json, quiet } = options;
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  const total = config.modes.length * config.nodes.length * config.seeds;
+  if (!quiet) {
+    err(
+      `sweep: modes ${config.modes.join(',')} x N ${config.nodes.join(',')} x ${config.seeds} seeds from ${config.firstSeed ?? 1} = ${total} runs` +
+        (Object.keys(config.base ?? {}).length > 0 ? `; ${JSON.stringify(config.base)}` : ''),
+    );
+  }
+  const started = performance.now();
+  let runStarted = started;
+  const result = runSweep(config, {
+    onStart: () => {
+      runStarted = performance.now();
+    },
+    onRun: ({ done, result: r }) => {
+      if (quiet) return;
+      const now = performance.now();
+      const rounds = r.rounds === null ? `not reached (${r.coverage.toFixed(4)})` : r.rounds.toFixed(2);
+      err(
+        `[${String(done).padStart(String(total).length)}/${total}] ${r.mode.padEnd(9)} N=${String(r.nodes).padEnd(6)} seed ${String(r.seed).padEnd(3)} ` +
+          `rounds ${rounds}  RMR ${r.rmr.toFixed(3)}  degree ${r.meanDegree.toFixed(2)}  ` +
+          `(${seconds(now - runStarted)}, elapsed ${seconds(now - started)})`,
+      );
+    },
+  });
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    process.stdout.write(`${formatSweepTable(result)}\n`);
+    process.stdout.write(
+      `rounds: mean and nearest-rank p99 over runs that reached every live node; theory: complete graph, one contact per node per round\n`,
+    );
+  }
+  if (!quiet) err(`sweep done: ${total} runs, wall time ${seconds(performance.now() - started)}, peak RSS ${peakRssMb()} MB`);
+  return 0;
+}
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 function seconds(ms: number): string {

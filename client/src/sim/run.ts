@@ -26,9 +26,19 @@ export interface RumorRunConfig {
   warmupMs?: number;
   /** Give up after this many rounds without full coverage and quiet. Default 200. */
   maxRounds?: number;
+  /**
+   * Give up sooner when no new node was informed for this many rounds while some live node still
+   * lacks the rumor: every mode pulls or pushes each period, so a rumor that reaches nobody new for
+   * that long is cut off (a node outside the mesh's component). Default 30.
+   */
+  stallRounds?: number;
   /** Latency, jitter, bandwidth (loss above wins over network.loss). */
   network?: Partial<NetworkConfig>;
-  /** Any other core option for every node. */
+  /**
+   * Any other core option for every node. The experiment turns push-sum aggregates off
+   * (`aggregatePeriodMs: 0`): they are background traffic with no part in a rumor, and they would
+   * double the simulator's work. Set `aggregatePeriodMs` here to run them.
+   */
   node?: OptionsInput;
   encoding?: MemoryEncoding;
   /** Record every processed event in `result.trace`. Small N only. */
@@ -112,12 +122,15 @@ export function runRumor(config: RumorRunConfig, hooks: RumorHooks = {}): RumorR
   const loss = config.loss ?? config.network?.loss ?? 0;
   const crash = config.crash ?? 0;
   const maxRounds = config.maxRounds ?? 200;
+  const stallRounds = config.stallRounds ?? 30;
   const warmupMs = config.warmupMs ?? 15 * periodMs;
   if (!(crash >= 0 && crash < 1)) throw new RangeError(`crash must be in [0, 1), got ${crash}`);
   if (!Number.isSafeInteger(maxRounds) || maxRounds < 1) throw new RangeError(`maxRounds must be a positive integer, got ${maxRounds}`);
+  if (!Number.isSafeInteger(stallRounds) || stallRounds < 1) throw new RangeError(`stallRounds must be a positive integer, got ${stallRounds}`);
   if (!(warmupMs >= 0)) throw new RangeError(`warmupMs must be >= 0, got ${warmupMs}`);
 
   const node: OptionsInput = {
+    aggregatePeriodMs: 0,
     ...config.node,
     mode: config.mode,
     periodMs,
@@ -162,6 +175,8 @@ export function runRumor(config: RumorRunConfig, hooks: RumorHooks = {}): RumorR
   const perRound: number[] = [];
   let round = 0;
   let coveredBefore = false;
+  let informedBefore = sim.informed;
+  let lastProgressRound = 0;
   let sentBefore = sim.counters.sent;
   let payloadsBefore = sim.counters.payloads;
   while (round < maxRounds) {
@@ -178,6 +193,9 @@ export function runRumor(config: RumorRunConfig, hooks: RumorHooks = {}): RumorR
     // runs exactly one gossip round per period, so a hot rumor would have been sent.
     if (coveredBefore && payloads === 0) break;
     coveredBefore = informed === live;
+    if (informed !== informedBefore) lastProgressRound = round;
+    informedBefore = informed;
+    if (!coveredBefore && round - lastProgressRound >= stallRounds) break;
   }
 
   const informed = sim.informed;

@@ -27,6 +27,48 @@ describe('one rumor, each mode, 1000 nodes', () => {
   }
 });
 
+/** Sizes of the connected components of the live mesh (links both ends list), largest first. */
+function componentSizes(sim: Simulation): number[] {
+  const live = sim.liveIndices();
+  const neighbors = new Map(live.map((i) => [i, new Set(sim.node(i).neighbors().map((id) => sim.indexOf(id) as number))]));
+  const seen = new Set<number>();
+  const sizes: number[] = [];
+  for (const start of live) {
+    if (seen.has(start)) continue;
+    seen.add(start);
+    const stack = [start];
+    let size = 0;
+    while (stack.length > 0) {
+      const u = stack.pop() as number;
+      size++;
+      for (const v of neighbors.get(u) ?? []) {
+        if (!seen.has(v) && neighbors.get(v)?.has(u) === true) {
+          seen.add(v);
+          stack.push(v);
+        }
+      }
+    }
+    sizes.push(size);
+  }
+  return sizes.sort((a, b) => b - a);
+}
+
+describe('mesh formation', () => {
+  // Seed 19 once left two nodes linked only to each other, every peer they knew full: a mesh of their
+  // own that no rumor could reach. They now say 'lonely' and the bootstrap service introduces them.
+  for (const seed of [19, 1, 2]) {
+    it(`1000 nodes form one connected mesh within the warm-up, each within the degree bounds (seed ${seed})`, () => {
+      const sim = new Simulation({ nodes: 1000, seed, node: { mode: 'push-pull', activeViewSize: 5, maxActiveViewSize: 8, aggregatePeriodMs: 0 } });
+      sim.run(17_000);
+      expect(componentSizes(sim)).toEqual([1000]);
+      for (const i of sim.liveIndices()) {
+        expect(sim.degree(i)).toBeGreaterThanOrEqual(1);
+        expect(sim.degree(i)).toBeLessThanOrEqual(8);
+      }
+    });
+  }
+});
+
 /** Warm a mesh up, then let `work` act; returns the simulation. */
 function warmedUp(nodes: number, seed: number, loss = 0): Simulation {
   const sim = new Simulation({ nodes, seed, node: { mode: 'push-pull', activeViewSize: 5, maxActiveViewSize: 8 }, network: { loss } });

@@ -3,71 +3,26 @@ import { rumorId, type PeerId, type RumorId } from '../core/ids.ts';
 import { GossipNode } from '../core/node.ts';
 import type { OptionsInput } from '../core/options.ts';
 import type { NodeEvent } from '../core/outbox.ts';
-import type { Message, MessageType } from '../core/wire.ts';
-import { MemoryTransport, type MemoryEncoding, type Packet } from '../transport/memory.ts';
+import type { Message } from '../core/wire.ts';
+import { MemoryTransport, type Packet } from '../transport/memory.ts';
+import { Bootstrap } from './bootstrap.ts';
+import { createCounters, type SimCounters } from './counters.ts';
 import { EventQueue } from './event-queue.ts';
-import { Network, type NetworkConfig } from './network.ts';
+import { Links, type LinkEvent, type LinkHost } from './links.ts';
+import { Network } from './network.ts';
 import { deriveSeed, distinctInts } from './random.ts';
+import { RumorTracker } from './rumor-tracker.ts';
+import { resolveSimulationConfig, type SimulationConfig } from './simulation-config.ts';
 
-export interface SimulationConfig {
-  /** How many nodes join (ids n0..n{N-1}, joining in that order). */
-  nodes: number;
-  /** Everything random in the run derives from this. */
-  seed: number;
-  /** Core options for every node. The simulator defaults `shareTopology` to false. */
-  node?: OptionsInput;
-  network?: Partial<NetworkConfig>;
-  /** Default `object` (cheapest); `json` carries JSON text like a data channel. */
-  encoding?: MemoryEncoding;
-  /** Peers the bootstrap service hands a joining (or lonely) node, at random among those present. Default 4. */
-  introductions?: number;
-  /** Nodes join at even intervals over this window, starting at time 0. Default 2 periods. */
-  joinWindowMs?: number;
-  /** Setting a link up takes this many one-way latencies of that link (offer, answer, ICE). Default 3. */
-  connectLatencies?: number;
-  /** A link request to a crashed or unreachable peer fails after this long. Default 5000 ms. */
-  connectFailMs?: number;
-  /**
-   * Driver watchdog: a node that has had no link for this long asks the bootstrap service for
-   * fresh introductions, as a tab's driver would. The core only says 'lonely' once its passive view
-   * is empty, and a node whose few known peers all refuse it (full) never empties it. 0 = off.
-   * Default 5000 ms.
-   */
-  reintroduceAfterMs?: number;
-  /** Keep one line per processed event (small runs: determinism checks, debugging). */
-  trace?: boolean;
-}
-
-export type SimDropReason = 'crashed' | 'partition' | 'loss' | 'no-link' | 'closed';
-
-export interface SimCounters {
-  /** Messages nodes handed to the transport (whether or not they arrived). */
-  sent: number;
-  /** Rumor copies inside those messages (the RMR numerator). */
-  payloads: number;
-  sentByType: Record<MessageType, number>;
-  delivered: number;
-  dropped: Record<SimDropReason, number>;
-  bytes: number;
-  events: number;
-}
+export type { SimCounters, SimDropReason } from './counters.ts';
+export type { SimulationConfig } from './simulation-config.ts';
 
 type SimEvent =
   | Packet
+  | LinkEvent
   | { readonly kind: 'tick'; readonly node: number }
   | { readonly kind: 'join'; readonly node: number }
-  | { readonly kind: 'link-up'; readonly a: number; readonly b: number }
-  | { readonly kind: 'link-fail'; readonly a: number; readonly b: number }
-  | { readonly kind: 'link-down'; readonly node: number; readonly peer: number }
   | { readonly kind: 'call'; readonly fn: () => void };
-
-const MESSAGE_TYPES: readonly MessageType[] = ['ping', 'pong', 'leave', 'shuffle', 'shuffle-reply', 'push', 'pull', 'state', 'signal'];
-
-function zeroByType(): Record<MessageType, number> {
-  const counts = {} as Record<MessageType, number>;
-  for (const t of MESSAGE_TYPES) counts[t] = 0;
-  return counts;
-}
 
 /**
  * A discrete-event network of GossipNodes on a virtual clock. Nodes join one by one and are
@@ -87,15 +42,7 @@ export class Simulation {
   readonly periodMs: number;
   /** Virtual time, ms. */
   now = 0;
-  readonly counters: SimCounters = {
-    sent: 0,
-    payloads: 0,
-    sentByType: zeroByType(),
-    delivered: 0,
-    dropped: { crashed: 0, partition: 0, loss: 0, 'no-link': 0, closed: 0 },
-    bytes: 0,
-    events: 0,
-  };
+  readonly counters: SimCounters = createCounters();
   /** One line per processed event when `trace` is on. */
   readonly trace: string[] = [];
   /** Called with every event a node emits (after the simulator's own handling). */
@@ -107,42 +54,22 @@ export class Simulation {
   private readonly tickEvents: Array<{ readonly kind: 'tick'; readonly node: number }>;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly random: () => number;
-  private readonly pendingLinks = new Set<number>();
   private readonly nodeOptions: OptionsInput;
-  private readonly introductions: number;
-  private readonly connectLatencies: number;
-  private readonly connectFailMs: number;
-  private readonly reintroduceAfterMs: number;
+  private readonly links: Links;
+  private readonly bootstrap: Bootstrap;
+  private readonly tracker: RumorTracker;
   /** Active view size of each node, from its 'view' events. */
   private readonly degrees: Uint16Array;
-  /** Since when each node has had at least one link (NaN: none now). */
-  private readonly linkedSince: Float64Array;
-  /** Since which tick each node has been seen without a lasting link (NaN: it had one at its last tick). */
-  private readonly aloneSince: Float64Array;
-  /** Bootstrap introductions handed out after joining ('lonely' or the watchdog). */
-  reintroductions = 0;
   private joinedCount = 0;
   private crashedCount = 0;
-  private watched: RumorId | null = null;
-  private informedAt: Float64Array;
-  private informedLive = 0;
-  private informedAll = 0;
-  private lastInformedAt = NaN;
 
   constructor(config: SimulationConfig) {
-    if (!Number.isSafeInteger(config.nodes) || config.nodes < 1) throw new RangeError(`nodes must be a positive integer, got ${config.nodes}`);
-    if (!Number.isFinite(config.seed)) throw new RangeError(`seed must be a finite number, got ${config.seed}`);
+    const resolved = resolveSimulationConfig(config);
     this.config = config;
     this.size = config.nodes;
-    this.nodeOptions = { shareTopology: false, ...config.node };
-    // Validates the node options once, with a clear message, before any node exists.
-    const probe = new GossipNode('probe' as PeerId, seededEnv(0, () => 0), this.nodeOptions);
-    this.periodMs = probe.options.periodMs;
-    this.introductions = positiveInt('introductions', config.introductions ?? 4);
-    this.connectLatencies = nonNegative('connectLatencies', config.connectLatencies ?? 3);
-    this.connectFailMs = nonNegative('connectFailMs', config.connectFailMs ?? 5000);
-    this.reintroduceAfterMs = nonNegative('reintroduceAfterMs', config.reintroduceAfterMs ?? 5000);
-    const joinWindowMs = nonNegative('joinWindowMs', config.joinWindowMs ?? 2 * this.periodMs);
+    this.nodeOptions = resolved.nodeOptions;
+    this.periodMs = resolved.periodMs;
+    const { introductions, connectLatencies, connectFailMs, reintroduceAfterMs, joinWindowMs } = resolved;
 
     this.network = new Network(config.network ?? {}, seededRandom(deriveSeed(config.seed, 'network')));
     this.transport = new MemoryTransport({
@@ -164,9 +91,29 @@ export class Simulation {
     this.ids = ids;
     this.crashed = new Uint8Array(this.size);
     this.degrees = new Uint16Array(this.size);
-    this.aloneSince = new Float64Array(this.size).fill(NaN);
-    this.linkedSince = new Float64Array(this.size).fill(NaN);
-    this.informedAt = new Float64Array(this.size).fill(NaN);
+    this.tracker = new RumorTracker(this.size);
+    this.bootstrap = new Bootstrap(this, { introductions, reintroduceAfterMs }, this.random);
+    this.links = new Links(this.linkHost(), { connectLatencies, connectFailMs });
+  }
+
+  /** The simulation as the link model sees it (private parts included, without making them public). */
+  private linkHost(): LinkHost {
+    const now = () => this.now;
+    return {
+      get now() {
+        return now();
+      },
+      ids: this.ids,
+      network: this.network,
+      transport: this.transport,
+      trace: this.config.trace === true ? this.trace : null,
+      indexOf: (id) => this.index.get(id),
+      isAlive: (i) => this.isAlive(i),
+      node: (i) => this.nodeList[i] as GossipNode,
+      flush: (i) => this.flush(i),
+      schedule: (timeMs, event) => this.queue.push(timeMs, event),
+      at: (timeMs, fn) => this.at(timeMs, fn),
+    };
   }
 
   // ---- driving ------------------------------------------------------------------------------
@@ -244,7 +191,7 @@ export class Simulation {
     this.crashed[i] = 1;
     if (this.nodeList[i] !== undefined) this.crashedCount++;
     this.network.crash(this.ids[i] as PeerId);
-    if (this.watched !== null && !Number.isNaN(this.informedAt[i] as number)) this.informedLive--;
+    this.tracker.crashed(i);
   }
 
   /** Crashes `round(fraction * live)` random live nodes (never those in `spare`); returns them. */
@@ -309,35 +256,37 @@ export class Simulation {
   /** Publishes a rumor at node `i` and tracks who gets it (one tracked rumor at a time). */
   publish(i: number, payload: string): RumorId {
     if (!this.isAlive(i)) throw new RangeError(`node ${i} is not alive`);
-    const node = this.node(i);
-    this.informedAt.fill(NaN);
-    this.informedLive = 0;
-    this.informedAll = 0;
-    this.lastInformedAt = NaN;
-    const rumor = node.publish(payload);
-    this.watched = rumorId(rumor.origin, rumor.seq);
+    const rumor = this.node(i).publish(payload);
+    const id = rumorId(rumor.origin, rumor.seq);
+    this.tracker.watch(id);
+    // The publisher's own 'rumor' event is still in its outbox: flushing it counts the publisher.
     this.flush(i);
-    return this.watched;
+    return id;
   }
 
   /** Live nodes that have the tracked rumor. */
   get informed(): number {
-    return this.informedLive;
+    return this.tracker.informed;
   }
 
   /** Nodes that got the tracked rumor, crashed ones included. */
   get informedTotal(): number {
-    return this.informedAll;
+    return this.tracker.informedTotal;
   }
 
   /** When the tracked rumor first reached each node (NaN: not yet). */
   informedTimes(): Float64Array {
-    return this.informedAt;
+    return this.tracker.times;
   }
 
   /** Time the tracked rumor reached its latest new node. */
   get lastInformedTime(): number {
-    return this.lastInformedAt;
+    return this.tracker.lastInformedTime;
+  }
+
+  /** Bootstrap introductions handed out after joining ('lonely' or the watchdog). */
+  get reintroductions(): number {
+    return this.bootstrap.reintroductions;
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -354,13 +303,9 @@ export class Simulation {
         this.join(event.node);
         return;
       case 'link-up':
-        this.linkUp(event.a, event.b);
-        return;
       case 'link-fail':
-        this.linkFail(event.a, event.b);
-        return;
       case 'link-down':
-        this.linkDown(event.node, event.peer);
+        this.links.handle(event);
         return;
       case 'call':
         if (this.config.trace) this.trace.push(`${this.now} call`);
@@ -379,7 +324,7 @@ export class Simulation {
       return;
     }
     if (this.config.trace) this.trace.push(`${this.now} join ${i}`);
-    node.introduce(this.pickIntroductions(i));
+    node.introduce(this.bootstrap.introductionsFor(i));
     node.tick(this.now);
     this.flush(i);
     this.queue.push(node.nextTickAt(), this.tickEvents[i] as SimEvent);
@@ -391,24 +336,13 @@ export class Simulation {
     if (this.config.trace) this.trace.push(`${this.now} tick ${i}`);
     node.tick(this.now);
     this.flush(i);
-    if (this.reintroduceAfterMs > 0) {
-      // Driver watchdog (see reintroduceAfterMs), checked at ticks. A link that a full peer opens and
-      // refuses within a latency is not a link: the node counts as linked once it has kept at least
-      // one link for a second.
-      if (this.now - (this.linkedSince[i] as number) >= 1000) this.aloneSince[i] = NaN;
-      else if (Number.isNaN(this.aloneSince[i] as number)) this.aloneSince[i] = this.now;
-      else if (this.now - (this.aloneSince[i] as number) >= this.reintroduceAfterMs) {
-        this.aloneSince[i] = this.now;
-        this.reintroduce(i);
-      }
-    }
+    if (this.bootstrap.watchdogDue(i, this.now)) this.reintroduce(i);
     this.queue.push(node.nextTickAt(), this.tickEvents[i] as SimEvent);
   }
 
   private reintroduce(i: number): void {
-    this.reintroductions++;
     if (this.config.trace) this.trace.push(`${this.now} reintroduce ${i}`);
-    (this.nodeList[i] as GossipNode).introduce(this.pickIntroductions(i));
+    (this.nodeList[i] as GossipNode).introduce(this.bootstrap.reintroduce(i));
   }
 
   private deliver(packet: Packet): void {
@@ -437,22 +371,19 @@ export class Simulation {
           this.send(i, action.to, action.message);
           break;
         case 'connect':
-          this.requestLink(i, action.peer);
+          this.links.request(i, action.peer);
           break;
         case 'disconnect':
-          this.closeLink(i, action.peer);
+          this.links.close(i, action.peer);
           break;
       }
     }
     for (const event of events) {
-      if (event.type === 'rumor') this.onRumor(i, event.rumor.origin, event.rumor.seq);
+      if (event.type === 'rumor') this.tracker.delivered(i, event.rumor.origin, event.rumor.seq, this.now, this.crashed[i] === 0);
       else if (event.type === 'view') {
-        const degree = event.active.length;
-        this.degrees[i] = degree;
-        if (degree === 0) this.linkedSince[i] = NaN;
-        else if (Number.isNaN(this.linkedSince[i] as number)) this.linkedSince[i] = this.now;
-      }
-      else if (event.type === 'lonely') this.reintroduce(i);
+        this.degrees[i] = event.active.length;
+        this.bootstrap.degreeChanged(i, event.active.length, this.now);
+      } else if (event.type === 'lonely') this.reintroduce(i);
       if (this.onNodeEvent !== null) this.onNodeEvent(i, event);
     }
   }
@@ -476,127 +407,4 @@ export class Simulation {
     }
     this.queue.push(arrival, packet);
   }
-
-  private requestLink(a: number, peer: PeerId): void {
-    const b = this.index.get(peer);
-    if (b === undefined || b === a) {
-      // Not a node of this simulation: the link can never open.
-      this.at(this.now + this.connectFailMs, () => {
-        if (this.isAlive(a)) {
-          this.node(a).disconnected(peer);
-          this.flush(a);
-        }
-      });
-      return;
-    }
-    const key = a * this.size + b;
-    if (this.pendingLinks.has(key)) return;
-    this.pendingLinks.add(key);
-    const from = this.ids[a] as PeerId;
-    if (this.isAlive(b) && this.network.reachable(from, peer)) {
-      this.queue.push(this.now + this.connectLatencies * this.network.latencyOf(from, peer), { kind: 'link-up', a, b });
-    } else {
-      this.queue.push(this.now + this.connectFailMs, { kind: 'link-fail', a, b });
-    }
-  }
-
-  private linkUp(a: number, b: number): void {
-    const key = a * this.size + b;
-    if (!this.pendingLinks.delete(key)) return; // the requester gave up meanwhile
-    if (this.crashed[a] === 1) return;
-    const idA = this.ids[a] as PeerId;
-    const idB = this.ids[b] as PeerId;
-    if (!this.isAlive(b) || !this.network.reachable(idA, idB)) {
-      this.failLink(a, b);
-      return;
-    }
-    if (this.config.trace) this.trace.push(`${this.now} link-up ${a} ${b}`);
-    const nodeA = this.nodeList[a] as GossipNode;
-    if (!this.transport.open(idA, idB)) {
-      // Already linked (the other side asked too): the requester just hears it is up.
-      nodeA.connected(idB);
-      this.flush(a);
-      return;
-    }
-    nodeA.connected(idB);
-    (this.nodeList[b] as GossipNode).connected(idA);
-    this.flush(a);
-    this.flush(b);
-  }
-
-  private linkFail(a: number, b: number): void {
-    if (!this.pendingLinks.delete(a * this.size + b)) return;
-    if (this.crashed[a] === 1) return;
-    this.failLink(a, b);
-  }
-
-  private failLink(a: number, b: number): void {
-    if (this.config.trace) this.trace.push(`${this.now} link-fail ${a} ${b}`);
-    (this.nodeList[a] as GossipNode).disconnected(this.ids[b] as PeerId);
-    this.flush(a);
-  }
-
-  private closeLink(a: number, peer: PeerId): void {
-    const b = this.index.get(peer);
-    if (b === undefined) return;
-    this.pendingLinks.delete(a * this.size + b);
-    const idA = this.ids[a] as PeerId;
-    if (!this.transport.close(idA, peer)) return;
-    const latency = this.network.latencyOf(idA, peer);
-    this.network.forget(idA, peer);
-    // The other end notices the data channel closing one latency later.
-    this.queue.push(this.now + latency, { kind: 'link-down', node: b, peer: a });
-  }
-
-  private linkDown(i: number, peer: number): void {
-    if (this.crashed[i] === 1) return;
-    const idPeer = this.ids[peer] as PeerId;
-    // A newer link between the two opened meanwhile: this close is stale.
-    if (this.transport.isOpen(this.ids[i] as PeerId, idPeer)) return;
-    if (this.config.trace) this.trace.push(`${this.now} link-down ${i} ${peer}`);
-    (this.nodeList[i] as GossipNode).disconnected(idPeer);
-    this.flush(i);
-  }
-
-  /** Like the signaling server: a few random live members already present, never the full list. */
-  private pickIntroductions(i: number): PeerId[] {
-    const peers: PeerId[] = [];
-    const present = this.joinedCount;
-    const wanted = Math.min(this.introductions, this.live - (this.crashed[i] === 1 ? 0 : 1));
-    if (wanted <= 0) return peers;
-    if (present <= 4 * this.introductions) {
-      // Few nodes: pick among the live ones exactly.
-      const live: number[] = [];
-      for (let j = 0; j < present; j++) if (j !== i && this.crashed[j] === 0 && this.nodeList[j] !== undefined) live.push(j);
-      for (const k of distinctInts(this.random, live.length, wanted)) peers.push(this.ids[live[k] as number] as PeerId);
-      return peers;
-    }
-    const picked: number[] = [];
-    for (let tries = 0; picked.length < wanted && tries < 100 * wanted; tries++) {
-      const j = Math.floor(this.random() * present);
-      if (j === i || this.crashed[j] === 1 || this.nodeList[j] === undefined || picked.includes(j)) continue;
-      picked.push(j);
-    }
-    for (const j of picked) peers.push(this.ids[j] as PeerId);
-    return peers;
-  }
-
-  private onRumor(i: number, origin: PeerId, seq: number): void {
-    if (this.watched === null || !Number.isNaN(this.informedAt[i] as number)) return;
-    if (rumorId(origin, seq) !== this.watched) return;
-    this.informedAt[i] = this.now;
-    this.informedAll++;
-    if (this.crashed[i] === 0) this.informedLive++;
-    this.lastInformedAt = this.now;
-  }
-}
-
-function positiveInt(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
-function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
-  return value;
 }

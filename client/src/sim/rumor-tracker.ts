@@ -1,0 +1,62 @@
+import { rumorId, type PeerId, type RumorId } from '../core/ids.ts';
+
+/**
+ * Who has the one rumor being watched, and since when. The simulation feeds it every 'rumor'
+ * event and every crash; it answers coverage questions without asking the nodes.
+ */
+export class RumorTracker {
+  private watched: RumorId | null = null;
+  /** When the watched rumor first reached each node (NaN: not yet). */
+  private readonly informedAt: Float64Array;
+  private informedLive = 0;
+  private informedAll = 0;
+  private lastAt = NaN;
+
+  constructor(size: number) {
+    this.informedAt = new Float64Array(size).fill(NaN);
+  }
+
+  /** Starts watching a new rumor; forgets the previous one. */
+  watch(id: RumorId): void {
+    this.informedAt.fill(NaN);
+    this.informedLive = 0;
+    this.informedAll = 0;
+    this.lastAt = NaN;
+    this.watched = id;
+  }
+
+  /** A node delivered a rumor (any rumor: others are ignored). */
+  delivered(i: number, origin: PeerId, seq: number, now: number, alive: boolean): void {
+    if (this.watched === null || !Number.isNaN(this.informedAt[i] as number)) return;
+    if (rumorId(origin, seq) !== this.watched) return;
+    this.informedAt[i] = now;
+    this.informedAll++;
+    if (alive) this.informedLive++;
+    this.lastAt = now;
+  }
+
+  /** A node crashed: an informed one no longer counts among the live informed. */
+  crashed(i: number): void {
+    if (this.watched !== null && !Number.isNaN(this.informedAt[i] as number)) this.informedLive--;
+  }
+
+  /** Live nodes that have the watched rumor. */
+  get informed(): number {
+    return this.informedLive;
+  }
+
+  /** Nodes that got it, crashed ones included. */
+  get informedTotal(): number {
+    return this.informedAll;
+  }
+
+  /** Per node, when it got the watched rumor (NaN: not yet). The live array, not a copy. */
+  get times(): Float64Array {
+    return this.informedAt;
+  }
+
+  /** Time the watched rumor reached its latest new node (NaN: none yet). */
+  get lastInformedTime(): number {
+    return this.lastAt;
+  }
+}
