@@ -22,7 +22,7 @@ export default defineConfig({
   },
   test: {
     root: import.meta.dirname,
-    include: ['client/**/*.test.ts', 'signaling-server/**/*.test.ts'],
+    include: ['client/**/*.test.ts', 'signaling-server/**/*.test.ts', 'e2e/bench/**/*.test.ts'],
     testTimeout: 60_000,
   },
 });

@@ -1,0 +1,255 @@
+/**
+ * What `npm run bench -- ...` understood. Pure (no process, no I/O), so it is unit-tested; the CLI
+ * (main.ts) prints `error` and exits 2.
+ */
+import { MODES, type Mode } from '../../client/src/core/options.ts';
+
+/** Modes the browser part compares; flood is always measured too, as the baseline. */
+export const BROWSER_MODES: readonly Mode[] = ['tree', 'eager', 'push-pull'];
+export const BASELINE_MODE: Mode = 'flood';
+
+export interface BenchOptions {
+  sim: {
+    run: boolean;
+    modes: Mode[];
+    nodes: number[];
+    /** Seeds per (mode, N) for N below LARGE_N, and for N >= LARGE_N. */
+    seeds: number;
+    seedsLarge: number;
+    /** One push-pull run at this N for wall time and peak memory; 0 = none. */
+    scaleNodes: number;
+    /** Simulator processes at once for the sweep. */
+    jobs: number;
+  };
+  browser: {
+    run: boolean;
+    tabs: number[];
+    /** Compared modes, flood (the baseline) last and always. */
+    modes: Mode[];
+    rumors: number;
+    /** Rumors published after each mode switch and not counted (tree mode prunes on them). */
+    warmupRumors: number;
+    periodMs: number;
+    fanout: number;
+    seed: number;
+    openConcurrency: number;
+  };
+  outDir: string;
+}
+
+/** From this N on, a sweep cell takes `seedsLarge` seeds. */
+export const LARGE_N = 10_000;
+
+/**
+ * Default seeds at N >= 10,000. On the 2-CPU machine the benchmark was written on, 2 seeds x 6
+ * modes at N = 10,000 took 4.1 min with 2 processes (one run: 13-56 s, load average 6-14), so 20
+ * seeds would take about 40 min: the default runs 5 and says so; `--seeds-large 20` runs the
+ * issue's figure.
+ */
+export const DEFAULT_SEEDS_LARGE = 5;
+
+export function defaultOptions(cpus: number): BenchOptions {
+  return {
+    sim: {
+      run: true,
+      modes: [...MODES],
+      nodes: [100, 1000, 10_000],
+      seeds: 20,
+      seedsLarge: DEFAULT_SEEDS_LARGE,
+      scaleNodes: 100_000,
+      jobs: Math.max(1, Math.min(cpus, 4)),
+    },
+    browser: {
+      run: true,
+      tabs: [12, 24],
+      modes: [...BROWSER_MODES, BASELINE_MODE],
+      rumors: 20,
+      warmupRumors: 2,
+      periodMs: 1000,
+      fanout: 3,
+      seed: 1,
+      openConcurrency: 1,
+    },
+    outDir: 'bench-results',
+  };
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+
+Measures the gossip mesh and writes bench-results/latest.json and bench-results/report.html.
+Progress goes to stderr, the tables to stdout. It reports; it never fails on a figure.
+
+Simulator (same core, virtual clock):
+  --skip-sim             no simulator figures
+  --sim-nodes N,N        N per sweep cell (default 100,1000,10000)
+  --sim-modes M,M        modes (default ${MODES.join(',')})
+  --seeds K              seeds per (mode, N) below N=${LARGE_N} (default 20)
+  --seeds-large K        seeds per (mode, N) at N >= ${LARGE_N} (default ${DEFAULT_SEEDS_LARGE}; 20 took ~40 min on 2 CPUs)
+  --scale-nodes N        one push-pull run at N for wall time and peak memory (default 100000)
+  --skip-scale           no such run
+  --jobs J               simulator processes at once (default: CPUs, at most 4)
+
+Real browsers (Chromium, one context, one mesh per N; every mode on the same tabs and links):
+  --skip-browser         no browser figures
+  --tabs N,N             tabs per mesh (default 12,24; add 48 where the machine allows)
+  --browser-modes M,M    modes compared with the flood baseline (default ${BROWSER_MODES.join(',')})
+  --rumors K             counted rumors per mode, each from a random tab (default 20)
+  --warmup-rumors K      rumors after each mode switch that are not counted (default 2)
+  --period-ms MS         gossip period of the tabs (default 1000)
+  --fanout F             eager fanout of the tabs (default 3)
+  --seed S               picks the publishing tabs (default 1)
+  --concurrency C        tabs loading at once while opening (default 1)
+
+  --out-dir DIR          where the JSON and the HTML go (default bench-results)
+  --help                 this text
+
+STATIC_DIR=<dir> serves a client built elsewhere; otherwise the benchmark builds the client into
+a private directory (never dist/). As root on Linux the browser part runs in a fresh
+loopback-only network namespace (E2E_NETNS=0: host network).
+Exit codes: 0 done, 2 bad options, 1 anything else.`;
+
+export type ParsedBenchArgs = { kind: 'run'; options: BenchOptions } | { kind: 'help' } | { kind: 'error'; message: string };
+
+type Flag = 'skip-sim' | 'skip-browser' | 'skip-scale' | 'help';
+const FLAGS: readonly string[] = ['skip-sim', 'skip-browser', 'skip-scale', 'help'] satisfies Flag[];
+const VALUED = [
+  'sim-nodes',
+  'sim-modes',
+  'seeds',
+  'seeds-large',
+  'scale-nodes',
+  'jobs',
+  'tabs',
+  'browser-modes',
+  'rumors',
+  'warmup-rumors',
+  'period-ms',
+  'fanout',
+  'seed',
+  'concurrency',
+  'out-dir',
+] as const;
+type Valued = (typeof VALUED)[number];
+
+class BadOption extends Error {}
+
+function int(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw)) throw new BadOption(`--${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new BadOption(`--${name} must be a whole number from ${min} to ${max}; got ${raw}`);
+  return value;
+}
+
+function list<T>(name: string, raw: string, item: (one: string) => T): T[] {
+  const items = raw.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new BadOption(`--${name} takes a comma-separated list with no empty items; got ${JSON.stringify(raw)}`);
+  const values = items.map(item);
+  if (new Set(values).size !== values.length) throw new BadOption(`--${name} lists a value twice: ${JSON.stringify(raw)}`);
+  return values;
+}
+
+function mode(name: string, raw: string): Mode {
+  if (!(MODES as readonly string[]).includes(raw)) throw new BadOption(`--${name}: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(raw)}`);
+  return raw as Mode;
+}
+
+export function parseBenchArgs(argv: readonly string[], cpus: number): ParsedBenchArgs {
+  try {
+    return parse(argv, cpus);
+  } catch (error: unknown) {
+    if (error instanceof BadOption) return { kind: 'error', message: error.message };
+    throw error;
+  }
+}
+
+function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
+  const flags = new Set<string>();
+  const values = new Map<Valued, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-h') {
+      flags.add('help');
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new BadOption(`unexpected argument ${JSON.stringify(arg)} (options start with --)`);
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (FLAGS.includes(name)) {
+      if (eq >= 0) throw new BadOption(`--${name} takes no value`);
+      if (flags.has(name)) throw new BadOption(`--${name} given twice`);
+      flags.add(name);
+      continue;
+    }
+    if (!(VALUED as readonly string[]).includes(name)) throw new BadOption(`unknown option --${name}`);
+    const key = name as Valued;
+    if (values.has(key)) throw new BadOption(`--${name} given twice`);
+    let raw: string | undefined;
+    if (eq >= 0) raw = arg.slice(eq + 1);
+    else {
+      raw = argv[++i];
+      if (raw === undefined || raw.startsWith('--')) throw new BadOption(`--${name} needs a value`);
+    }
+    values.set(key, raw);
+  }
+  if (flags.has('help')) return { kind: 'help' };
+
+  const options = defaultOptions(cpus);
+  const { sim, browser } = options;
+  sim.run = !flags.has('skip-sim');
+  browser.run = !flags.has('skip-browser');
+  if (!sim.run && !browser.run) throw new BadOption('--skip-sim and --skip-browser together leave nothing to measure');
+  const get = (name: Valued): string | undefined => values.get(name);
+  const given = (name: Valued, part: 'sim' | 'browser'): string | undefined => {
+    const raw = get(name);
+    if (raw !== undefined && !(part === 'sim' ? sim.run : browser.run)) throw new BadOption(`--${name} has no effect with --skip-${part}`);
+    return raw;
+  };
+
+  let raw = given('sim-nodes', 'sim');
+  if (raw !== undefined) sim.nodes = list('sim-nodes', raw, (s) => int('sim-nodes', s, 2, 1_000_000));
+  raw = given('sim-modes', 'sim');
+  if (raw !== undefined) sim.modes = list('sim-modes', raw, (s) => mode('sim-modes', s));
+  raw = given('seeds', 'sim');
+  if (raw !== undefined) sim.seeds = int('seeds', raw, 1, 10_000);
+  raw = given('seeds-large', 'sim');
+  if (raw !== undefined) sim.seedsLarge = int('seeds-large', raw, 1, 10_000);
+  raw = given('scale-nodes', 'sim');
+  if (raw !== undefined) {
+    if (flags.has('skip-scale')) throw new BadOption('give --scale-nodes or --skip-scale, not both');
+    sim.scaleNodes = int('scale-nodes', raw, 2, 10_000_000);
+  }
+  if (flags.has('skip-scale')) {
+    if (!sim.run) throw new BadOption('--skip-scale has no effect with --skip-sim');
+    sim.scaleNodes = 0;
+  }
+  raw = given('jobs', 'sim');
+  if (raw !== undefined) sim.jobs = int('jobs', raw, 1, 64);
+
+  raw = given('tabs', 'browser');
+  if (raw !== undefined) browser.tabs = list('tabs', raw, (s) => int('tabs', s, 2, 200));
+  raw = given('browser-modes', 'browser');
+  if (raw !== undefined) {
+    const compared = list('browser-modes', raw, (s) => mode('browser-modes', s));
+    if (compared.includes(BASELINE_MODE)) throw new BadOption(`--browser-modes: ${BASELINE_MODE} is the baseline and always runs; leave it out`);
+    browser.modes = [...compared, BASELINE_MODE];
+  }
+  raw = given('rumors', 'browser');
+  if (raw !== undefined) browser.rumors = int('rumors', raw, 1, 10_000);
+  raw = given('warmup-rumors', 'browser');
+  if (raw !== undefined) browser.warmupRumors = int('warmup-rumors', raw, 0, 100);
+  raw = given('period-ms', 'browser');
+  if (raw !== undefined) browser.periodMs = int('period-ms', raw, 10, 3_600_000);
+  raw = given('fanout', 'browser');
+  if (raw !== undefined) browser.fanout = int('fanout', raw, 1, 64);
+  raw = given('seed', 'browser');
+  if (raw !== undefined) browser.seed = int('seed', raw, 0, 2 ** 31);
+  raw = given('concurrency', 'browser');
+  if (raw !== undefined) browser.openConcurrency = int('concurrency', raw, 1, 64);
+
+  raw = get('out-dir');
+  if (raw !== undefined) {
+    if (raw.trim() === '') throw new BadOption('--out-dir must not be empty');
+    options.outDir = raw;
+  }
+  return { kind: 'run', options };
+}
