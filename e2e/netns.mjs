@@ -1,4 +1,4 @@
-// Shared by e2e/run.mjs (the end-to-end tests) and e2e/bench/browser.ts (the browser benchmark):
+// Shared by e2e/run.mjs (the end-to-end tests) and the benchmarks (e2e/bench/main.ts, e2e/scenario.ts):
 // finding the browsers, and running a command inside a fresh loopback-only network namespace.
 // Plain JavaScript so that run.mjs needs no TypeScript loader; types in netns.d.mts.
 import { spawnSync } from 'node:child_process';

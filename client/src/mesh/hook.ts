@@ -34,7 +34,7 @@ import type { DeliveredRumor, MeshAggregates, MeshClient, MeshStats } from './ap
  *   this tab at run time, links kept; `mode()` reads it. For benchmarks comparing modes on one mesh.
  * - `diagnostics()`: NOT part of the stable contract: the driver's debugging counters (first link
  *   time, link setup, signaling, drops by cause), `{}` if the client has none. Names may change;
- *   the benchmark (e2e/bench/browser.ts) reads a few of them, tests must not.
+ *   the benchmark (e2e/bench/tabs.ts) reads a few of them, tests must not.
  */
 export interface MeshTestHook {
   readonly id: string;
