@@ -220,9 +220,12 @@ export class GossipNode {
     this.aggregator.setValue(value);
   }
 
-  /** Relays WebRTC signaling through the mesh. False when no neighbour can carry it. */
-  sendSignal(to: PeerId, data: SignalData): boolean {
-    const hop = this.routeTowards(to, undefined);
+  /**
+   * Relays WebRTC signaling through the mesh. False when no neighbour can carry it, or, with
+   * `randomWalk` false, when the gossiped topology shows no path to `to` (the driver then tries the server).
+   */
+  sendSignal(to: PeerId, data: SignalData, { randomWalk = true }: { randomWalk?: boolean } = {}): boolean {
+    const hop = this.routeTowards(to, undefined, randomWalk);
     if (hop === undefined) return false;
     this.out.send(hop, { v: 1, t: 'signal', from: this.id, to, hops: 0, data });
     return true;
@@ -334,15 +337,14 @@ export class GossipNode {
    * Through a neighbour with no ping outstanding if there is one, else one not yet suspected: a
    * neighbour that stopped answering is likely dead, and a signal sent into it is lost.
    */
-  private routeTowards(target: PeerId, cameFrom: PeerId | undefined): PeerId | undefined {
+  private routeTowards(target: PeerId, cameFrom: PeerId | undefined, randomWalk = true): PeerId | undefined {
     const usable = (peers: PeerId[]): boolean => peers.some((p) => p !== cameFrom);
     const responsive = this.membership.responsive();
     const healthy = this.membership.healthy();
     const neighbors = new Set(usable(responsive) ? responsive : usable(healthy) ? healthy : this.neighbors());
-    return (
-      this.state.topology.nextHop(target, neighbors, cameFrom) ??
-      pickOne(this.env.random, [...neighbors].filter((p) => p !== cameFrom))
-    );
+    const routed = this.state.topology.nextHop(target, neighbors, cameFrom);
+    if (routed !== undefined || !randomWalk) return routed;
+    return pickOne(this.env.random, [...neighbors].filter((p) => p !== cameFrom));
   }
 
   /** View changes become one event and, with topology sharing, a fresh own entry for neighbours. */

@@ -109,10 +109,7 @@ export class Topology {
   /** Adjacency as known: own links plus every heard entry (edges made symmetric), gone peers left out. */
   graph(): Map<PeerId, Set<PeerId>> {
     const adjacency = new Map<PeerId, Set<PeerId>>();
-    const link = (a: PeerId, b: PeerId) => {
-      if (!adjacency.has(a)) adjacency.set(a, new Set());
-      (adjacency.get(a) as Set<PeerId>).add(b);
-    };
+    const link = (a: PeerId, b: PeerId) => addEdge(adjacency, a, b);
     for (const [peer, e] of this.entries) {
       if (e.gone) continue;
       if (!adjacency.has(peer)) adjacency.set(peer, new Set());
@@ -134,10 +131,7 @@ export class Topology {
    */
   private agreedGraph(): Map<PeerId, Set<PeerId>> {
     const adjacency = new Map<PeerId, Set<PeerId>>();
-    const link = (a: PeerId, b: PeerId) => {
-      if (!adjacency.has(a)) adjacency.set(a, new Set());
-      (adjacency.get(a) as Set<PeerId>).add(b);
-    };
+    const link = (a: PeerId, b: PeerId) => addEdge(adjacency, a, b);
     for (const [peer, e] of this.entries) {
       if (e.gone) continue;
       for (const n of e.neighbors) {
@@ -177,4 +171,10 @@ export class Topology {
   get size(): number {
     return this.entries.size;
   }
+}
+
+function addEdge(adjacency: Map<PeerId, Set<PeerId>>, from: PeerId, to: PeerId): void {
+  let set = adjacency.get(from);
+  if (set === undefined) adjacency.set(from, (set = new Set()));
+  set.add(to);
 }

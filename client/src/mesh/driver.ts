@@ -7,6 +7,7 @@ import { SignalingClient } from '../transport/signaling.ts';
 import { WebRtcTransport, type SignalPath } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshSettings, MeshStats } from './api.ts';
 import type { StartMeshSettings } from './start.ts';
+import { ChangeNotifier } from './notifier.ts';
 import { randomPeerId } from './peer-id.ts';
 
 /**
@@ -25,8 +26,6 @@ import { randomPeerId } from './peer-id.ts';
 
 /** Rumors kept for rumors(); the oldest go first. */
 const MAX_KEPT_RUMORS = 2000;
-/** Listeners are told at most once per animation frame, and within this even in background tabs. */
-const NOTIFY_WITHIN_MS = 100;
 
 export class MeshDriver implements MeshClient {
   readonly id: PeerId;
@@ -36,7 +35,7 @@ export class MeshDriver implements MeshClient {
   private readonly transport: WebRtcTransport;
   private readonly signaling: SignalingClient;
   private readonly delivered: DeliveredRumor[] = [];
-  private readonly listeners = new Set<() => void>();
+  private readonly notifier = new ChangeNotifier();
   private tickTimer: ReturnType<typeof setTimeout> | undefined;
   private tickAt = Infinity;
   private pumping = false;
@@ -45,8 +44,6 @@ export class MeshDriver implements MeshClient {
   private askingForIntroductions = false;
   private firstLinkAt: number | undefined;
   private aggregateValue_ = 0;
-  private notifyFrame: number | undefined;
-  private notifyTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly onPageHide = (): void => this.leave();
 
   constructor(settings: StartMeshSettings) {
@@ -232,8 +229,7 @@ export class MeshDriver implements MeshClient {
   }
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.notifier.subscribe(listener);
   }
 
   close(): void {
@@ -241,11 +237,10 @@ export class MeshDriver implements MeshClient {
     this.leave();
     this.closed = true;
     clearTimeout(this.tickTimer);
-    this.cancelNotify();
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
     this.transport.destroy();
     this.signaling.close();
-    this.listeners.clear();
+    this.notifier.close();
   }
 
   // ---- the loop -----------------------------------------------------------------------------
@@ -337,7 +332,7 @@ export class MeshDriver implements MeshClient {
   /** Mesh when the gossiped topology knows a path to `to`; else the server; else the mesh anyway. */
   private sendSignal(to: PeerId, data: SignalData): SignalPath | null {
     if (this.closed) return null;
-    if (this.meshReaches(to) && this.node.sendSignal(to, data)) {
+    if (this.node.sendSignal(to, data, { randomWalk: false })) {
       this.pump();
       return 'mesh';
     }
@@ -351,25 +346,6 @@ export class MeshDriver implements MeshClient {
       return 'mesh';
     }
     return null;
-  }
-
-  /** Breadth-first search over the gossiped topology from our open links. */
-  private meshReaches(target: PeerId): boolean {
-    const graph = this.node.meshGraph();
-    if (!graph.has(target)) return false;
-    const seen = new Set<PeerId>([this.id]);
-    const queue = this.node.neighbors();
-    for (const peer of queue) seen.add(peer);
-    for (let i = 0; i < queue.length; i++) {
-      const at = queue[i] as PeerId;
-      if (at === target) return true;
-      for (const next of graph.get(at) ?? []) {
-        if (seen.has(next)) continue;
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-    return false;
   }
 
   private schedule(): void {
@@ -391,36 +367,6 @@ export class MeshDriver implements MeshClient {
   // ---- change notification ------------------------------------------------------------------
 
   private changed(): void {
-    if (this.closed || this.listeners.size === 0) return;
-    if (this.notifyFrame !== undefined || this.notifyTimer !== undefined) return;
-    // Whichever comes first: the next frame, or the bound (rAF does not run in hidden tabs).
-    if (typeof requestAnimationFrame === 'function') this.notifyFrame = requestAnimationFrame(() => this.notify());
-    this.notifyTimer = setTimeout(() => this.notify(), NOTIFY_WITHIN_MS);
+    if (!this.closed) this.notifier.changed();
   }
-
-  private notify(): void {
-    this.cancelNotify();
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (error: unknown) {
-        // A broken listener must not stop the mesh or the other listeners.
-        reportListenerError(error);
-      }
-    }
-  }
-
-  private cancelNotify(): void {
-    if (this.notifyFrame !== undefined) cancelAnimationFrame(this.notifyFrame);
-    clearTimeout(this.notifyTimer);
-    this.notifyFrame = undefined;
-    this.notifyTimer = undefined;
-  }
-}
-
-function reportListenerError(error: unknown): void {
-  // Surfaces in the console (and so in e2e tab logs) without unwinding the driver.
-  setTimeout(() => {
-    throw error;
-  }, 0);
 }

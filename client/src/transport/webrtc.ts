@@ -1,6 +1,7 @@
 import SimplePeer from 'simple-peer';
 import type { PeerId } from '../core/ids.ts';
 import { signalDataSchema, utf8Length, type SignalData } from '../core/wire.ts';
+import type { SignalPath, TransportStats, WebRtcTransportOptions } from './webrtc-contract.ts';
 
 /**
  * WebRTC links for one peer: one simple-peer connection (one data channel) per neighbour.
@@ -20,60 +21,7 @@ import { signalDataSchema, utf8Length, type SignalData } from '../core/wire.ts';
  * loss). A link that does not open within `connectTimeoutMs` is destroyed.
  */
 
-export type SignalPath = 'mesh' | 'server';
-
-export interface WebRtcTransportOptions {
-  self: PeerId;
-  /** STUN/TURN servers. Default [] (enough on one host or one LAN). */
-  iceServers?: RTCIceServer[];
-  /** A link not open this long after it was asked for is destroyed. Default 15000 ms. */
-  connectTimeoutMs?: number;
-  /**
-   * A link we asked for (offer or knock sent) whose peer sends no signal back within this is given
-   * up early: the peer is dead or frozen, or the path lost the signal. Default 5000 ms.
-   */
-  answerTimeoutMs?: number;
-  /** Sends are dropped while the channel has more than this queued. Default 1 MiB. */
-  maxBufferedBytes?: number;
-  /** Carries a signal towards `to`: returns the path it took, or null when there is none. */
-  sendSignal: (to: PeerId, data: SignalData) => SignalPath | null;
-  /** The data channel to `peer` opened. */
-  onLinkUp: (peer: PeerId) => void;
-  /** The link to `peer` closed, failed or timed out (also for attempts that never opened). */
-  onLinkDown: (peer: PeerId) => void;
-  /** One message from `peer`, as delivered (JSON text, or bytes from a binary sender). */
-  onData: (peer: PeerId, data: string | Uint8Array) => void;
-  /** A WebRTC implementation for Node (e.g. @roamhq/wrtc); browsers use their own. */
-  wrtc?: NonNullable<SimplePeer.Options['wrtc']>;
-  /** Builds the simple-peer instance (tests may inject a fake). */
-  createPeer?: (options: SimplePeer.Options) => SimplePeer.Instance;
-}
-
-export interface TransportStats {
-  /** Links currently open / being set up. */
-  open: number;
-  connecting: number;
-  linksOpened: number;
-  /** Which path carried the offer of each opened link. */
-  linksViaMesh: number;
-  linksViaServer: number;
-  linkTimeouts: number;
-  /** Links given up because the peer never answered our first signal (see answerTimeoutMs). */
-  linksUnanswered: number;
-  linkErrors: number;
-  messagesSent: number;
-  messagesReceived: number;
-  bytesSent: number;
-  bytesReceived: number;
-  /** Sends dropped: no open link, channel over `maxBufferedBytes`, or the channel threw. */
-  sendsDropped: number;
-  sendsDroppedBackpressure: number;
-  signalsSent: number;
-  signalsReceived: number;
-  /** Signals dropped: rule-breaking, unexpected (no matching link), or not sendable. */
-  signalsDropped: number;
-  lastError: string | null;
-}
+export type { SignalPath, TransportStats, WebRtcTransportOptions } from './webrtc-contract.ts';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 const DEFAULT_ANSWER_TIMEOUT_MS = 5_000;
