@@ -18,6 +18,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import { splitFlag, wholeNumber } from './cli-args.ts';
 import { DEFAULT_OPTIONS } from '../client/src/core/options.ts';
 import { crashTab } from './churn.ts';
 import { ensureBuiltClient, formatTable, MeshRun, meshProblems, reexecInNamespace, repoRoot, waitUntil, type TabRow } from './scenario.ts';
@@ -45,16 +46,16 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
   let headless = false;
   const problems: string[] = [];
   const int = (name: string, raw: string | undefined, min: number, max: number): number | undefined => {
-    if (raw === undefined || !/^[0-9]{1,4}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name} needs a whole number from ${min} to ${max}, got ${raw === undefined ? 'nothing' : JSON.stringify(raw)}`);
+    const parsed = wholeNumber(name, raw, min, max);
+    if ('problem' in parsed) {
+      problems.push(parsed.problem);
       return undefined;
     }
-    return Number(raw);
+    return parsed.value;
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const eq = arg.indexOf('=');
-    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const [flag, inline] = splitFlag(arg);
     const value = (): string | undefined => inline ?? argv[++i];
     switch (flag) {
       case '--tabs':

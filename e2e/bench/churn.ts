@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { DEFAULT_OPTIONS } from '../../client/src/core/options.ts';
 import { crashTab } from '../churn.ts';
+import { splitFlag, wholeNumber } from '../cli-args.ts';
 import type { MeshHook } from '../hook.ts';
 import { ensureBuiltClient, MeshRun, meshProblems, reexecInNamespace, waitUntil } from '../scenario.ts';
 
@@ -206,15 +207,13 @@ function parseArgs(argv: readonly string[]): { tabs: number[]; kill: number; rep
   let repeat = 1;
   let rumorEveryMs = 500;
   const int = (name: string, raw: string | undefined, min: number, max: number): number => {
-    if (raw === undefined || !/^[0-9]{1,6}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      throw new Error(`${name} needs a whole number from ${min} to ${max}, got ${raw === undefined ? 'nothing' : JSON.stringify(raw)}`);
-    }
-    return Number(raw);
+    const parsed = wholeNumber(name, raw, min, max);
+    if ('problem' in parsed) throw new Error(parsed.problem);
+    return parsed.value;
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const eq = arg.indexOf('=');
-    const [flag, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const [flag, inline] = splitFlag(arg);
     const value = (): string | undefined => inline ?? argv[++i];
     switch (flag) {
       case '--tabs':
