@@ -3,82 +3,14 @@
  * it from a Playwright test. End-to-end specs reach into a tab only through this hook.
  */
 import type { Page } from '@playwright/test';
+import type { DeliveredRumor, MeshAggregates, MeshDiagnostics, MeshStats, MeshTestHook } from '../client/src/mesh/contract.ts';
+import type { RegisterValue } from '../client/src/core/wire.ts';
 
-export interface MeshRumor {
-  id: string;
-  origin: string;
-  text: string;
-  /** Number of links the rumor crossed before reaching this peer (0 at its origin). */
-  hops: number;
-  /** Origin's clock when published, epoch ms. */
-  sentAt: number;
-  /** This peer's clock when first received, epoch ms. */
-  receivedAt: number;
-}
-
-export interface MeshRegister {
-  value: string;
-  timestamp: number;
-  origin: string;
-}
-
-export interface MeshStats {
-  sent: number;
-  received: number;
-  duplicates: number;
-  dropped: number;
-  bytesSent: number;
-  bytesReceived: number;
-  /** Rumor payload copies sent by this tab (the page provides it; optional in the contract). */
-  payloadsSent?: number;
-  /** Links opened by signaling relayed through the mesh / through the server. */
-  linksViaMesh?: number;
-  linksViaServer?: number;
-}
-
-export interface MeshAggregates {
-  /** Estimated number of live peers. */
-  size: number;
-  average: number;
-  min: number;
-  max: number;
-  epoch: number;
-}
-
-export interface MeshHook {
-  /** This peer's id. */
-  id: string;
-  /** True once the peer has joined and has at least its bootstrap links. */
-  ready(): boolean;
-  /** Ids of the peers this one has an open data channel to (active view). */
-  neighbors(): string[];
-  /** Ids of every peer this one knows about (active and passive view). */
-  known(): string[];
-  /** Publishes a rumor; returns its id. */
-  publish(text: string): string;
-  rumors(): MeshRumor[];
-  /** Adds delta (may be negative) to the shared PN-counter. */
-  add(delta: number): void;
-  counter(): number;
-  setRegister(value: string): void;
-  register(): MeshRegister | null;
-  stats(): MeshStats;
-  /** Push-sum estimates from the last completed epoch; null before the first. */
-  aggregates(): MeshAggregates | null;
-  /** This tab's value for the network-wide average / min / max. */
-  setAggregateValue(value: number): void;
-  /** Switches how new rumors travel on this tab, links kept (push, pull, push-pull, eager, tree, flood). */
-  setMode(mode: string): void;
-  mode(): string;
-  /** True while the signaling server is reachable (its socket is connected). */
-  serverConnected(): boolean;
-}
-
-declare global {
-  interface Window {
-    __mesh?: MeshHook;
-  }
-}
+// The hook's types are declared once, in client/src/mesh/contract.ts (with `window.__mesh`).
+export type MeshHook = MeshTestHook;
+export type MeshRumor = DeliveredRumor;
+export type MeshRegister = RegisterValue;
+export type { MeshAggregates, MeshDiagnostics, MeshStats };
 
 /** Names of the hook's methods (everything but `id`). */
 export type MeshMethod = { [K in keyof MeshHook]-?: MeshHook[K] extends (...args: never[]) => unknown ? K : never }[keyof MeshHook];

@@ -3,15 +3,10 @@
  * the test hook (`window.__mesh`), and bounded waits on them.
  */
 import type { Page } from '@playwright/test';
-import type { MeshTestHook } from '../client/src/mesh/hook.ts';
-import { expect, hook, tabLabel, waitForAll, type MeshHook, type MeshRumor } from './fixtures.ts';
+import { expect, hook, tabLabel, waitForAll, type MeshRumor } from './fixtures.ts';
 import { asymmetricLinks, meshProblems, type TabView } from './mesh-graph.ts';
 
 export { asymmetricLinks, meshProblems, reachable, type TabView } from './mesh-graph.ts';
-
-/** Compile-time check: the hook the page installs satisfies the harness's MeshHook contract. */
-type Extends<A extends B, B> = A;
-export type HookContractHolds = Extends<MeshTestHook, MeshHook>;
 
 /** Each tab's id and open links, read (nearly) at once. */
 export async function meshSnapshot(tabs: readonly Page[]): Promise<TabView[]> {

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { errors, type Page } from '@playwright/test';
+import type { Mode } from '../../client/src/core/options.ts';
 import type { TabView } from '../mesh-graph.ts';
 
 /** `diagnostics()` is not part of the hook's stable contract: read with care (see client/src/mesh/hook.ts). */
@@ -103,7 +104,7 @@ export function firstLinkDelayMs(page: Page): Promise<number | null> {
   });
 }
 
-export function setMode(page: Page, mode: string): Promise<string> {
+export function setMode(page: Page, mode: Mode): Promise<Mode> {
   return page.evaluate((m) => {
     const mesh = window.__mesh;
     if (mesh === undefined) throw new Error('window.__mesh is not defined');

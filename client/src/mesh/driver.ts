@@ -5,7 +5,7 @@ import { GossipNode, type Action, type NodeEvent } from '../core/node.ts';
 import { encode, type RegisterValue, type SignalData } from '../core/wire.ts';
 import { SignalingClient } from '../transport/signaling.ts';
 import { WebRtcTransport, type SignalPath } from '../transport/webrtc.ts';
-import type { DeliveredRumor, MeshAggregates, MeshClient, MeshSettings, MeshStats } from './api.ts';
+import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
 import type { StartMeshSettings } from './start.ts';
 import { ChangeNotifier } from './notifier.ts';
 import { randomPeerId } from './peer-id.ts';
@@ -195,7 +195,7 @@ export class MeshDriver implements MeshClient {
     };
   }
 
-  diagnostics(): Record<string, number | string | null> {
+  diagnostics(): MeshDiagnostics {
     const node = this.node.stats();
     const link = this.transport.stats();
     const server = this.signaling.stats();
@@ -215,14 +215,15 @@ export class MeshDriver implements MeshClient {
       signalsSent: link.signalsSent,
       signalsReceived: link.signalsReceived,
       signalsDropped: link.signalsDropped,
-      serverConnected: this.signaling.connected ? 1 : 0,
+      serverConnected: this.signaling.connected,
       serverConnects: server.connects,
       serverJoins: server.joins,
       serverSignalsSent: server.signalsSent,
       serverSignalsFailed: server.signalsFailed,
       serverSignalsReceived: server.signalsReceived,
       serverBadPayloads: server.badPayloads,
-      ...Object.fromEntries(Object.entries(node.droppedByReason).map(([reason, n]) => [`dropped.${reason}`, n])),
+      sentByType: {},
+      droppedByReason: { ...node.droppedByReason },
       lastTransportError: link.lastError,
       lastServerError: server.lastError,
     };

@@ -1,6 +1,6 @@
 import type { PeerId } from '../core/ids.ts';
 import type { OptionsInput } from '../core/options.ts';
-import type { MeshClient, MeshSettings } from './api.ts';
+import type { MeshClient, MeshSettings } from './contract.ts';
 import { MeshDriver } from './driver.ts';
 
 export interface StartMeshSettings extends MeshSettings {

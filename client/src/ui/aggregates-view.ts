@@ -1,4 +1,4 @@
-import type { MeshClient } from '../mesh/api.ts';
+import type { MeshClient } from '../mesh/contract.ts';
 import { el, setText } from './dom.ts';
 
 /** The slider's range: the value this tab contributes to the network-wide average, min and max. */

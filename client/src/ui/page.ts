@@ -1,5 +1,5 @@
 import { MAX_PAYLOAD_BYTES, MAX_REGISTER_BYTES } from '../core/wire.ts';
-import type { DeliveredRumor, MeshClient, MeshStats } from '../mesh/api.ts';
+import type { DeliveredRumor, MeshClient, MeshStats } from '../mesh/contract.ts';
 import { el, formatBytes, formatCount, formatTime, setAttr, setText, utf8Bytes } from './dom.ts';
 import { aggregatesView } from './aggregates-view.ts';
 import { MeshGraph } from './graph.ts';

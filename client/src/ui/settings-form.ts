@@ -1,5 +1,5 @@
 import { MODES } from '../core/options.ts';
-import type { MeshSettings } from '../mesh/api.ts';
+import type { MeshSettings } from '../mesh/contract.ts';
 import { el } from './dom.ts';
 import { FANOUT_RANGE, PERIOD_MS_RANGE, parseSettings, settingsToSearch } from './settings.ts';
 import { card } from './widgets.ts';

@@ -1,6 +1,6 @@
 import { CoreError } from '../core/ids.ts';
 import { createOptions, MODES, type Mode } from '../core/options.ts';
-import type { MeshSettings } from '../mesh/api.ts';
+import type { MeshSettings } from '../mesh/contract.ts';
 
 /**
  * Page settings read from the URL: `?room=&mode=&periodMs=&fanout=&server=`.

@@ -1,0 +1,157 @@
+import type { PeerId } from '../core/ids.ts';
+import type { Mode } from '../core/options.ts';
+import type { RegisterValue } from '../core/wire.ts';
+
+/**
+ * The contract, declared once: what a running peer offers its callers (the page, the library's
+ * users, the test hook, the benchmarks). Everything here is plain data so that Playwright's
+ * page.evaluate can carry it out of a tab. Change a member only together with its users.
+ */
+
+/** A rumor as a peer saw it arrive. Times are epoch ms of the origin's and this peer's clock. */
+export interface DeliveredRumor {
+  id: string;
+  origin: string;
+  text: string;
+  /** Links crossed: 0 at the origin. */
+  hops: number;
+  sentAt: number;
+  receivedAt: number;
+}
+
+export interface MeshStats {
+  /** Messages handed to the links by this peer (the runtime's count, runtime/counts.ts). */
+  sent: number;
+  /** Messages accepted from the links (past admission). */
+  received: number;
+  duplicates: number;
+  /** Messages dropped: refused at admission, or sends refused by a full or closed channel. */
+  dropped: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Rumor payload copies sent. */
+  payloadsSent: number;
+  /** Links opened by signaling relayed through the mesh vs through the server. */
+  linksViaMesh: number;
+  linksViaServer: number;
+}
+
+/** Network-wide estimates by push-sum gossip (core/aggregate.ts). */
+export interface MeshAggregates {
+  /** Estimated number of live peers. */
+  size: number;
+  /** Average, minimum and maximum of the value each peer holds (setAggregateValue). */
+  average: number;
+  min: number;
+  max: number;
+  epoch: number;
+}
+
+export interface MeshSettings {
+  room: string;
+  mode: Mode;
+  periodMs: number;
+  fanout: number;
+}
+
+/**
+ * Debugging counters with a stable shape (the benchmarks read them). Link figures are the
+ * transport's, server figures the signaling client's, message figures the runtime's.
+ */
+export interface MeshDiagnostics {
+  /** Epoch ms when the first link opened; null before. */
+  firstLinkAt: number | null;
+  rumorsDelivered: number;
+  linksOpen: number;
+  linksConnecting: number;
+  linksOpened: number;
+  linkTimeouts: number;
+  linksUnanswered: number;
+  linkErrors: number;
+  /** Data-channel messages actually written / read. */
+  messagesOnWire: number;
+  messagesOffWire: number;
+  sendsDropped: number;
+  sendsDroppedBackpressure: number;
+  signalsSent: number;
+  signalsReceived: number;
+  signalsDropped: number;
+  serverConnected: boolean;
+  serverConnects: number;
+  serverJoins: number;
+  serverSignalsSent: number;
+  serverSignalsFailed: number;
+  serverSignalsReceived: number;
+  serverBadPayloads: number;
+  /** Messages sent, by wire type (the runtime's count). */
+  sentByType: Record<string, number>;
+  /** Messages refused at admission, by reason. */
+  droppedByReason: Record<string, number>;
+  lastTransportError: string | null;
+  lastServerError: string | null;
+}
+
+/** Everything the page and the test hook need from one running peer. */
+export interface MeshClient {
+  readonly id: PeerId;
+  readonly settings: MeshSettings;
+  /** At least one open neighbour link. */
+  ready(): boolean;
+  neighbors(): PeerId[];
+  known(): PeerId[];
+  /** The mesh as this peer knows it from gossip (each peer's own neighbour list). */
+  graph(): Map<PeerId, Set<PeerId>>;
+  serverConnected(): boolean;
+  publish(text: string): string;
+  rumors(): DeliveredRumor[];
+  add(delta: number): void;
+  counter(): number;
+  setRegister(value: string): void;
+  register(): RegisterValue | null;
+  stats(): MeshStats;
+  /** The last completed epoch's estimates (the running epoch's before one completed); null at first. */
+  aggregates(): MeshAggregates | null;
+  /** This peer's value for the network-wide average, minimum and maximum (counts from the next epoch). */
+  setAggregateValue(value: number): void;
+  aggregateValue(): number;
+  /** Switches how new rumors travel, at run time, keeping the links (benchmarks compare modes on one mesh). */
+  setMode(mode: Mode): void;
+  mode(): Mode;
+  diagnostics(): MeshDiagnostics;
+  /** Called after anything observable changed (throttle rendering on your side). */
+  subscribe(listener: () => void): () => void;
+  close(): void;
+}
+
+/**
+ * The test hook, `window.__mesh`: the client's API minus what cannot leave a tab (the graph as a
+ * Map, subscriptions, close). End-to-end specs and benchmarks reach into a tab only through it.
+ */
+export type MeshTestHook = Pick<
+  MeshClient,
+  | 'ready'
+  | 'publish'
+  | 'rumors'
+  | 'add'
+  | 'counter'
+  | 'setRegister'
+  | 'register'
+  | 'stats'
+  | 'aggregates'
+  | 'setAggregateValue'
+  | 'serverConnected'
+  | 'setMode'
+  | 'mode'
+  | 'diagnostics'
+> & {
+  readonly id: string;
+  /** Ids as plain strings: a test compares them with ids read from other tabs. */
+  neighbors(): string[];
+  known(): string[];
+};
+
+declare global {
+  interface Window {
+    __mesh?: MeshTestHook;
+  }
+}
