@@ -97,17 +97,25 @@ test.describe('growing the mesh with no server', () => {
   });
 
   // Expiry is checked on the codes themselves (client/src/transport/invite.test.ts): ten minutes of real time is no test.
-  test('an altered invite, or the wrong kind of code, gives a clear error and leaves both tabs as they were', async ({ openTabs }) => {
-    const [inviter, joiner] = await openTabs(2, { query: { server: await deadSignalingUrl() } });
-    if (inviter === undefined || joiner === undefined) throw new Error('two tabs expected');
-    await waitForHook([inviter, joiner]);
-    const invite = await callHook(inviter, 'createInvite');
-    const altered = invite.slice(0, 20) + (invite[20] === 'A' ? 'B' : 'A') + invite.slice(21);
-    const error = await joiner.evaluate((code) => window.__mesh?.acceptInvite(code).then(() => 'accepted', (e: unknown) => String(e)), altered);
-    expect(error).toMatch(/invite (altered|malformed)/);
-    const wrongAnswer = await inviter.evaluate((code) => window.__mesh?.completeInvite(code).then(() => 'accepted', (e: unknown) => String(e)), invite);
-    expect(wrongAnswer).toMatch(/invite malformed/);
-    expect(await hook(joiner).neighbors()).toEqual([]);
-    expect(await hook(inviter).neighbors()).toEqual([]);
+  test('an altered invite, or the wrong kind of code, gives a clear error and leaves both tabs as they were', async ({ openTabs, browser }) => {
+    // Two contexts and no server: nothing but an invite could link them (one context would link by BroadcastChannel).
+    const otherContext = await newContextFor(browser, 'chromium');
+    try {
+      const server = await deadSignalingUrl();
+      const [inviter] = await openTabs(1, { query: { server } });
+      const [joiner] = await openTabs(1, { context: otherContext, query: { server } });
+      if (inviter === undefined || joiner === undefined) throw new Error('two tabs expected');
+      await waitForHook([inviter, joiner]);
+      const invite = await callHook(inviter, 'createInvite');
+      const altered = invite.slice(0, 20) + (invite[20] === 'A' ? 'B' : 'A') + invite.slice(21);
+      const error = await joiner.evaluate((code) => window.__mesh?.acceptInvite(code).then(() => 'accepted', (e: unknown) => String(e)), altered);
+      expect(error).toMatch(/invite (altered|malformed)/);
+      const wrongAnswer = await inviter.evaluate((code) => window.__mesh?.completeInvite(code).then(() => 'accepted', (e: unknown) => String(e)), invite);
+      expect(wrongAnswer).toMatch(/invite malformed/);
+      expect(await hook(joiner).neighbors()).toEqual([]);
+      expect(await hook(inviter).neighbors()).toEqual([]);
+    } finally {
+      await otherContext.close();
+    }
   });
 });

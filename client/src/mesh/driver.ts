@@ -72,6 +72,8 @@ export class MeshDriver implements MeshClient {
   private readonly notifier = new ChangeNotifier();
   private readonly stopWatchingExit: () => void;
   private closed = false;
+  /** The server was not reached in time, or dropped: the tabs of this browser are asked instead. */
+  private serverMissed = false;
   private firstLinkAt: number | undefined;
   private aggregateValue_ = 0;
 
@@ -96,7 +98,10 @@ export class MeshDriver implements MeshClient {
     this.signaling = new SignalingClient({
       ...(url !== undefined ? { url } : {}),
       onSignal: (from, data) => this.transport.handleSignal(from, data, 'server'),
-      onConnectionChange: () => this.changed(),
+      onConnectionChange: (connected) => {
+        if (!connected) this.serverMissed = true;
+        this.changed();
+      },
       onRejoin: (peers) => this.introduce(peers),
     });
     const channel = place.localChannel?.(settings.room) ?? null;
@@ -328,9 +333,18 @@ export class MeshDriver implements MeshClient {
     if (this.closed) throw new Error('mesh closed: this peer has left');
   }
 
-  /** The server's introductions while joined; without it, the tabs of this browser in the room. */
+  /** The first join did not answer in time: ask the tabs of this browser in the room. */
+  joinWithoutServer(): void {
+    this.serverMissed = true;
+    if (this.local !== null && !this.signaling.joined) void this.local.discover().then((peers) => this.introduce(peers));
+  }
+
+  /**
+   * The server's introductions; once the server has been missed (and while it is not back), the
+   * tabs of this browser in the room. Never both: with a server, links are signalled as before.
+   */
   private introductions(): Promise<readonly PeerId[]> {
-    if (this.signaling.joined || this.local === null) return this.signaling.introduce();
+    if (this.local === null || !this.serverMissed || this.signaling.connected) return this.signaling.introduce();
     return this.local.discover();
   }
 
