@@ -1,17 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { z } from 'zod';
-import {
-  describeIssues,
-  introduceRequest,
-  joinRequest,
-  signalRequest,
-  type ClientToServerEvents,
-  type JoinAck,
-  type ServerToClientEvents,
-  type SignalAck,
-} from './protocol.ts';
+import { describeIssues, type ClientToServerEvents, type ServerToClientEvents } from '#signaling/protocol';
+import { createHandlers, route, type Member, type Outcome, type Session } from './handlers.ts';
+import { createMemoryRegistry, type Random, type RoomRegistry } from './registry.ts';
 import { createStaticHandler } from './static-files.ts';
 
 export interface SignalingServerOptions {
@@ -29,6 +22,10 @@ export interface SignalingServerOptions {
   corsOrigin: string | string[];
   /** Invalid payloads tolerated per socket; the next one disconnects it. Default 5. */
   maxBadPayloads: number;
+  /** Where rooms live. Default: a fresh in-memory registry (one process). */
+  registry: RoomRegistry | undefined;
+  /** Random source for introductions. Default Math.random. */
+  random: Random;
 }
 
 export const DEFAULT_SIGNALING_OPTIONS: Readonly<SignalingServerOptions> = {
@@ -39,6 +36,8 @@ export const DEFAULT_SIGNALING_OPTIONS: Readonly<SignalingServerOptions> = {
   maxHttpBufferSize: 32 * 1024,
   corsOrigin: '*',
   maxBadPayloads: 5,
+  registry: undefined,
+  random: Math.random,
 };
 
 const optionsSchema = z.object({
@@ -49,6 +48,8 @@ const optionsSchema = z.object({
   maxHttpBufferSize: z.number().int().min(1024),
   corsOrigin: z.union([z.string(), z.array(z.string())]),
   maxBadPayloads: z.number().int().min(0),
+  registry: z.custom<RoomRegistry>((v) => typeof v === 'object' && v !== null).optional(),
+  random: z.custom<Random>((v) => typeof v === 'function'),
 });
 
 export interface SignalingStats {
@@ -58,14 +59,13 @@ export interface SignalingStats {
   signalsRelayed: number;
   badPayloads: number;
   disconnectsForAbuse: number;
-  /** Current gauges. */
+  /** Current gauges, for this instance's sockets. */
   openConnections: number;
   rooms: number;
   members: number;
 }
 
 export type SignalingIo = Server<ClientToServerEvents, ServerToClientEvents>;
-type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 export interface SignalingServer {
   /** `host` is the bound address; `url` is what to open in a browser. */
@@ -73,25 +73,6 @@ export interface SignalingServer {
   close(): Promise<void>;
   io: SignalingIo;
   stats(): SignalingStats;
-}
-
-type AckFn = (reply: JoinAck | SignalAck) => void;
-/** `bad: true` marks a client bug or abuse; races with other peers (taken id, gone peer) are not. */
-type Outcome = { reply: JoinAck | SignalAck; bad: boolean };
-type Member = { room: string; peerId: string };
-
-const fail = (error: string, bad: boolean): Outcome => ({ reply: { ok: false, error }, bad });
-
-/** Up to `count` distinct random picks (partial Fisher-Yates). */
-function sample<T>(items: T[], count: number): T[] {
-  const n = Math.min(count, items.length);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(Math.random() * (items.length - i));
-    const a = items[i] as T;
-    items[i] = items[j] as T;
-    items[j] = a;
-  }
-  return items.slice(0, n);
 }
 
 function browserUrl(host: string, port: number): string {
@@ -112,8 +93,15 @@ export async function createSignalingServer(
   const opts = parsed.data;
 
   const counters = { connections: 0, joins: 0, signalsRelayed: 0, badPayloads: 0, disconnectsForAbuse: 0 };
-  /** The only state: room -> peerId -> socket. Gossip state lives in the browsers. */
-  const rooms = new Map<string, Map<string, SignalingSocket>>();
+  const registry = opts.registry ?? createMemoryRegistry();
+  /** This instance's joined sockets (the registry may hold other instances' too). */
+  const members = new Map<string, Member>();
+  const handlers = createHandlers({
+    registry,
+    random: opts.random,
+    introductions: opts.introductions,
+    iceServers: () => [],
+  });
 
   const httpServer = createServer(createStaticHandler(opts.staticDir));
   const io: SignalingIo = new Server(httpServer, {
@@ -122,51 +110,22 @@ export async function createSignalingServer(
     cors: { origin: opts.corsOrigin },
   });
 
-  const introductionsFor = (member: Member): string[] => {
-    const others = [...(rooms.get(member.room)?.keys() ?? [])].filter((id) => id !== member.peerId);
-    return sample(others, opts.introductions);
+  const deliver = (outcome: Outcome): void => {
+    const relay = outcome.relay;
+    if (!relay) return;
+    // A local target is reached directly; another instance's through the adapter.
+    const local = io.sockets.sockets.get(relay.to);
+    if (local) local.emit('signal', relay.message);
+    else io.to(relay.to).emit('signal', relay.message);
+    counters.signalsRelayed++;
   };
 
   io.on('connection', (socket) => {
     counters.connections++;
-    let member: Member | undefined;
+    const session: Session = { socket: socket.id, member: undefined };
     let badPayloads = 0;
-
-    const handlers: Record<string, (payload: unknown) => Outcome> = {
-      join(payload) {
-        const req = joinRequest.safeParse(payload);
-        if (!req.success) return fail(`invalid join: ${describeIssues(req.error)}`, true);
-        if (member) return fail(`already joined room "${member.room}" as "${member.peerId}"`, true);
-        const { room, peerId } = req.data;
-        const peers = rooms.get(room) ?? new Map<string, SignalingSocket>();
-        const holder = peers.get(peerId);
-        if (holder?.connected) return fail(`peerId "${peerId}" is already in room "${room}"`, false);
-        peers.set(peerId, socket);
-        rooms.set(room, peers);
-        member = { room, peerId };
-        counters.joins++;
-        return { reply: { ok: true, introductions: introductionsFor(member) }, bad: false };
-      },
-      introduce(payload) {
-        const req = introduceRequest.safeParse(payload);
-        if (!req.success) return fail(`invalid introduce: ${describeIssues(req.error)}`, true);
-        if (!member) return fail('join a room before asking for introductions', true);
-        return { reply: { ok: true, introductions: introductionsFor(member) }, bad: false };
-      },
-      signal(payload) {
-        const req = signalRequest.safeParse(payload);
-        if (!req.success) return fail(`invalid signal: ${describeIssues(req.error)}`, true);
-        if (!member) return fail('join a room before sending signals', true);
-        const { to, data } = req.data;
-        if (to === member.peerId) return fail('cannot signal yourself', true);
-        const target = rooms.get(member.room)?.get(to);
-        // Not counted as bad: the peer may have left a moment ago.
-        if (!target) return fail(`unknown peer "${to}" in room "${member.room}"`, false);
-        target.emit('signal', { from: member.peerId, data });
-        counters.signalsRelayed++;
-        return { reply: { ok: true }, bad: false };
-      },
-    };
+    /** Requests of one socket run one at a time, in order, though the registry is async. */
+    let queue: Promise<void> = Promise.resolve();
 
     const countBad = (): void => {
       counters.badPayloads++;
@@ -177,34 +136,43 @@ export async function createSignalingServer(
       }
     };
 
-    // One entry point for every event, so unknown names are caught like any other bad input.
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      const last = args.at(-1);
-      const ack = typeof last === 'function' ? (last as AckFn) : undefined;
-      const payloads = ack ? args.slice(0, -1) : args;
+    const run = async (event: unknown, args: unknown[]): Promise<void> => {
+      const routed = route(handlers, event, args);
       let outcome: Outcome;
       try {
-        const handler = typeof event === 'string' && Object.hasOwn(handlers, event) ? handlers[event] : undefined;
-        if (!handler) outcome = fail(`unknown event "${String(event).slice(0, 64)}"`, true);
-        else if (!ack) outcome = fail(`${String(event)} needs an ack callback`, true);
-        else if (payloads.length !== 1) outcome = fail(`${String(event)} takes exactly one payload`, true);
-        else outcome = handler(payloads[0]);
+        outcome = routed.ok ? await routed.handler(session, routed.payload) : routed.outcome;
       } catch (err: unknown) {
-        // A bug here must cost this one request, not the process or other sockets.
+        // A bug or a store failure must cost this one request, not the process or other sockets.
         console.error('signaling-server: handler error:', err);
-        outcome = fail('internal error', false);
+        outcome = { reply: { ok: false, error: 'internal error' }, rejected: { reason: 'internal', bad: false } };
       }
-      ack?.(outcome.reply);
-      if (outcome.bad) countBad();
+      if (outcome.joined) {
+        if (socket.connected) {
+          session.member = outcome.joined;
+          members.set(socket.id, outcome.joined);
+          counters.joins++;
+        } else {
+          // Gone while the claim was in flight: give the id back at once.
+          await registry.release(outcome.joined.room, outcome.joined.peerId, socket.id);
+        }
+      }
+      deliver(outcome);
+      routed.ack?.(outcome.reply);
+      if (outcome.rejected?.bad === true) countBad();
+    };
+
+    // One entry point for every event, so unknown names are caught like any other bad input.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      queue = queue.then(() => run(event, args));
     });
 
     socket.on('disconnect', () => {
+      const member = session.member;
       if (!member) return;
-      const peers = rooms.get(member.room);
-      // Only remove our own entry; a rejoin under the same id may already own it.
-      if (peers?.get(member.peerId) === socket) peers.delete(member.peerId);
-      if (peers?.size === 0) rooms.delete(member.room);
-      member = undefined;
+      session.member = undefined;
+      members.delete(socket.id);
+      // Only our own entry goes; a rejoin under the same id may already own it.
+      queue = queue.then(() => registry.release(member.room, member.peerId, socket.id));
     });
   });
 
@@ -224,6 +192,8 @@ export async function createSignalingServer(
       // Drop idle keep-alive HTTP connections too, or close() would wait for them to time out.
       httpServer.closeAllConnections();
       await done;
+      // A registry handed in belongs to the caller; ours goes with the server.
+      if (!opts.registry) await registry.close();
     })();
     return closing;
   };
@@ -235,8 +205,8 @@ export async function createSignalingServer(
     stats: () => ({
       ...counters,
       openConnections: io.sockets.sockets.size,
-      rooms: rooms.size,
-      members: [...rooms.values()].reduce((sum, peers) => sum + peers.size, 0),
+      rooms: new Set([...members.values()].map((m) => m.room)).size,
+      members: members.size,
     }),
   };
 }

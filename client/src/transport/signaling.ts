@@ -9,10 +9,10 @@ import {
   roomSchema,
   signalAck,
   signalMessage,
-} from '../../../signaling-server/src/protocol.ts';
+} from '#signaling/protocol';
 
 /**
- * The browser side of the signaling server (signaling-server/src/protocol.ts): join a room and get
+ * The browser side of the signaling server (#signaling/protocol): join a room and get
  * a few introductions, ask for more, relay WebRTC signals to a peer, and receive the signals relayed
  * to us. Every server payload (acks and `signal` events) is untrusted: it goes through the protocol's
  * zod schemas, and the signal data through the core's `signalDataSchema`; what fails is dropped and
