@@ -38,8 +38,14 @@ export function sample<T>(items: T[], count: number, random: Random): T[] {
   return items.slice(0, n);
 }
 
+export interface MemoryRegistry extends RoomRegistry {
+  size(): { rooms: number; members: number };
+  /** Every [room, peerId, socket] held. */
+  entries(): Generator<[string, string, SocketRef]>;
+}
+
 /** The embedded default: rooms in this process's memory. */
-export function createMemoryRegistry(): RoomRegistry & { size(): { rooms: number; members: number } } {
+export function createMemoryRegistry(): MemoryRegistry {
   /** room -> peerId -> socket. Gossip state lives in the browsers; this is all the server keeps. */
   const rooms = new Map<string, Map<string, SocketRef>>();
   return {
@@ -65,6 +71,9 @@ export function createMemoryRegistry(): RoomRegistry & { size(): { rooms: number
     },
     async close() {
       rooms.clear();
+    },
+    *entries() {
+      for (const [room, peers] of rooms) for (const [peerId, socket] of peers) yield [room, peerId, socket];
     },
     size() {
       let members = 0;

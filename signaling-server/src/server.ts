@@ -1,56 +1,17 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
-import { z } from 'zod';
 import { describeIssues, type ClientToServerEvents, type ServerToClientEvents } from '#signaling/protocol';
-import { createHandlers, route, type Member, type Outcome, type Session } from './handlers.ts';
-import { createMemoryRegistry, type Random, type RoomRegistry } from './registry.ts';
+import { createHandlers, route, type Member, type Outcome, type RejectReason, type Session } from './handlers.ts';
+import { countRejection, createMetrics } from './metrics.ts';
+import { createRedisRegistry, redisConnection, type RedisRegistry } from './redis-registry.ts';
+import { createMemoryRegistry } from './registry.ts';
+import { parseServerOptions, type SignalingServerOptions } from './server-options.ts';
 import { createStaticHandler } from './static-files.ts';
+import { iceServersFor } from './turn.ts';
 
-export interface SignalingServerOptions {
-  /** TCP port to listen on; 0 picks any free port. Default 0. */
-  port: number;
-  /** Interface to bind. Default '127.0.0.1' (local only). */
-  host: string;
-  /** How many random room members a joiner (or `introduce` caller) gets. Default 4. */
-  introductions: number;
-  /** Folder served over HTTP on the same port (e.g. the built client `dist/`). Default: none. */
-  staticDir: string | undefined;
-  /** Largest socket.io message in bytes; bigger ones close the connection. Default 32 KiB. */
-  maxHttpBufferSize: number;
-  /** CORS origin(s) allowed to connect. Default '*' (fine for local use). */
-  corsOrigin: string | string[];
-  /** Invalid payloads tolerated per socket; the next one disconnects it. Default 5. */
-  maxBadPayloads: number;
-  /** Where rooms live. Default: a fresh in-memory registry (one process). */
-  registry: RoomRegistry | undefined;
-  /** Random source for introductions. Default Math.random. */
-  random: Random;
-}
-
-export const DEFAULT_SIGNALING_OPTIONS: Readonly<SignalingServerOptions> = {
-  port: 0,
-  host: '127.0.0.1',
-  introductions: 4,
-  staticDir: undefined,
-  maxHttpBufferSize: 32 * 1024,
-  corsOrigin: '*',
-  maxBadPayloads: 5,
-  registry: undefined,
-  random: Math.random,
-};
-
-const optionsSchema = z.object({
-  port: z.number().int().min(0).max(65535),
-  host: z.string().min(1),
-  introductions: z.number().int().min(1).max(1000),
-  staticDir: z.string().min(1).optional(),
-  maxHttpBufferSize: z.number().int().min(1024),
-  corsOrigin: z.union([z.string(), z.array(z.string())]),
-  maxBadPayloads: z.number().int().min(0),
-  registry: z.custom<RoomRegistry>((v) => typeof v === 'object' && v !== null).optional(),
-  random: z.custom<Random>((v) => typeof v === 'function'),
-});
+export { DEFAULT_SIGNALING_OPTIONS, type SignalingServerOptions } from './server-options.ts';
 
 export interface SignalingStats {
   /** Counters since start. */
@@ -59,6 +20,8 @@ export interface SignalingStats {
   signalsRelayed: number;
   badPayloads: number;
   disconnectsForAbuse: number;
+  /** Refusals by reason (bad or not). */
+  rejections: Partial<Record<RejectReason, number>>;
   /** Current gauges, for this instance's sockets. */
   openConnections: number;
   rooms: number;
@@ -67,12 +30,16 @@ export interface SignalingStats {
 
 export type SignalingIo = Server<ClientToServerEvents, ServerToClientEvents>;
 
+export type RedisState = 'none' | 'up' | 'down';
+
 export interface SignalingServer {
   /** `host` is the bound address; `url` is what to open in a browser. */
   address: { host: string; port: number; url: string };
+  /** Stops accepting, tells clients to move to another instance, closes within `shutdownMs`. */
   close(): Promise<void>;
   io: SignalingIo;
   stats(): SignalingStats;
+  redis(): RedisState;
 }
 
 function browserUrl(host: string, port: number): string {
@@ -84,31 +51,86 @@ function browserUrl(host: string, port: number): string {
 export async function createSignalingServer(
   options: Partial<SignalingServerOptions> = {},
 ): Promise<SignalingServer> {
-  // Drop explicit undefineds so they fall back to defaults instead of overriding them.
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const parsed = optionsSchema.safeParse({ ...DEFAULT_SIGNALING_OPTIONS, ...given });
+  const parsed = parseServerOptions(options);
   if (!parsed.success) {
     throw new RangeError(`createSignalingServer: invalid options: ${describeIssues(parsed.error)}`);
   }
   const opts = parsed.data;
+  const log = opts.logger;
 
   const counters = { connections: 0, joins: 0, signalsRelayed: 0, badPayloads: 0, disconnectsForAbuse: 0 };
-  const registry = opts.registry ?? createMemoryRegistry();
+  const rejections: Partial<Record<RejectReason, number>> = {};
+  let redisRegistry: RedisRegistry | undefined;
+  if (!opts.registry && opts.redisUrl !== undefined) {
+    redisRegistry = createRedisRegistry({
+      url: opts.redisUrl,
+      instanceId: opts.instanceId,
+      onStateChange: (up) => (up ? log.info({ event: 'redis-up' }, 'redis connected') : log.warn({ event: 'redis-down' }, 'redis unreachable: serving local members only')),
+    });
+  }
+  const registry = opts.registry ?? redisRegistry ?? createMemoryRegistry();
+  const redisState = (): RedisState => (redisRegistry ? (redisRegistry.up ? 'up' : 'down') : 'none');
   /** This instance's joined sockets (the registry may hold other instances' too). */
   const members = new Map<string, Member>();
+  const localRooms = (): number => new Set([...members.values()].map((m) => m.room)).size;
   const handlers = createHandlers({
     registry,
     random: opts.random,
     introductions: opts.introductions,
-    iceServers: () => [],
+    iceServers: (peerId) => iceServersFor(opts.iceServers, opts.turn, peerId, opts.now()),
   });
 
-  const httpServer = createServer(createStaticHandler(opts.staticDir));
+  let draining = false;
+  const metrics = createMetrics(opts.instanceId, {
+    sockets: () => io.sockets.sockets.size,
+    rooms: localRooms,
+    members: () => members.size,
+    redisUp: () => ({ none: -1, up: 1, down: 0 })[redisState()],
+  });
+  const reject = (reason: RejectReason): void => {
+    rejections[reason] = (rejections[reason] ?? 0) + 1;
+    countRejection(metrics, reason);
+  };
+
+  const serveStatic = createStaticHandler(opts.staticDir);
+  const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      // Alive while not draining; Redis being down is reported, not fatal: local peers are served.
+      sendJson(res, draining ? 503 : 200, { ok: !draining, instance: opts.instanceId, redis: redisState(), sockets: io.sockets.sockets.size, draining });
+      return;
+    }
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+          res.end(text);
+        },
+        (err: unknown) => sendJson(res, 500, { error: String(err) }),
+      );
+      return;
+    }
+    serveStatic(req, res);
+  });
   const io: SignalingIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: opts.maxHttpBufferSize,
     cors: { origin: opts.corsOrigin },
+    // A draining instance takes no new sockets: the client tries the next URL.
+    allowRequest: (_req, callback) => callback(draining ? 'draining' : null, !draining),
   });
+  const adapterClients = redisRegistry && opts.redisUrl !== undefined
+    ? [redisConnection(opts.redisUrl, { offlineQueue: true }), redisConnection(opts.redisUrl, { offlineQueue: true })] as const
+    : undefined;
+  if (adapterClients) {
+    for (const client of adapterClients) client.on('error', () => undefined);
+    io.adapter(createAdapter(adapterClients[0], adapterClients[1], { key: 'gm-socket.io' }));
+  }
 
   const deliver = (outcome: Outcome): void => {
     const relay = outcome.relay;
@@ -118,20 +140,31 @@ export async function createSignalingServer(
     if (local) local.emit('signal', relay.message);
     else io.to(relay.to).emit('signal', relay.message);
     counters.signalsRelayed++;
+    metrics.signalsRelayed.inc();
   };
+
+  let lastSocketGone: (() => void) | undefined;
 
   io.on('connection', (socket) => {
     counters.connections++;
+    metrics.connections.inc();
+    const address = socket.handshake.address;
+    log.info({ event: 'connect', socket: socket.id, address, origin: socket.handshake.headers.origin ?? null, transport: socket.conn.transport.name }, 'connect');
     const session: Session = { socket: socket.id, member: undefined };
     let badPayloads = 0;
     /** Requests of one socket run one at a time, in order, though the registry is async. */
     let queue: Promise<void> = Promise.resolve();
+    const enqueue = (task: () => Promise<void>): void => {
+      queue = queue.then(task).catch((err: unknown) => log.error({ event: 'queue-error', socket: socket.id, err }, 'request failed'));
+    };
 
     const countBad = (): void => {
       counters.badPayloads++;
       badPayloads++;
       if (badPayloads > opts.maxBadPayloads && socket.connected) {
         counters.disconnectsForAbuse++;
+        reject('abuse');
+        log.warn({ event: 'cut', socket: socket.id, address, reason: 'abuse', badPayloads }, 'disconnected for bad payloads');
         socket.disconnect(true);
       }
     };
@@ -143,7 +176,7 @@ export async function createSignalingServer(
         outcome = routed.ok ? await routed.handler(session, routed.payload) : routed.outcome;
       } catch (err: unknown) {
         // A bug or a store failure must cost this one request, not the process or other sockets.
-        console.error('signaling-server: handler error:', err);
+        log.error({ event: 'handler-error', socket: socket.id, err }, 'handler error');
         outcome = { reply: { ok: false, error: 'internal error' }, rejected: { reason: 'internal', bad: false } };
       }
       if (outcome.joined) {
@@ -151,6 +184,8 @@ export async function createSignalingServer(
           session.member = outcome.joined;
           members.set(socket.id, outcome.joined);
           counters.joins++;
+          metrics.joins.inc();
+          log.info({ event: 'join', socket: socket.id, room: outcome.joined.room, peer: outcome.joined.peerId }, 'join');
         } else {
           // Gone while the claim was in flight: give the id back at once.
           await registry.release(outcome.joined.room, outcome.joined.peerId, socket.id);
@@ -158,21 +193,26 @@ export async function createSignalingServer(
       }
       deliver(outcome);
       routed.ack?.(outcome.reply);
-      if (outcome.rejected?.bad === true) countBad();
+      if (outcome.rejected) {
+        reject(outcome.rejected.reason);
+        log.debug({ event: 'reject', socket: socket.id, reason: outcome.rejected.reason, error: outcome.reply.ok ? undefined : outcome.reply.error }, 'reject');
+        if (outcome.rejected.bad) countBad();
+      }
     };
 
     // One entry point for every event, so unknown names are caught like any other bad input.
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      queue = queue.then(() => run(event, args));
+      enqueue(() => run(event, args));
     });
 
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
+      log.info({ event: 'disconnect', socket: socket.id, reason, peer: session.member?.peerId ?? null }, 'disconnect');
       const member = session.member;
-      if (!member) return;
       session.member = undefined;
       members.delete(socket.id);
+      if (io.sockets.sockets.size === 0) lastSocketGone?.();
       // Only our own entry goes; a rejoin under the same id may already own it.
-      queue = queue.then(() => registry.release(member.room, member.peerId, socket.id));
+      if (member) enqueue(() => registry.release(member.room, member.peerId, socket.id));
     });
   });
 
@@ -184,16 +224,25 @@ export async function createSignalingServer(
     });
   });
   const bound = httpServer.address() as AddressInfo;
+  log.info({ event: 'listen', url: browserUrl(opts.host, bound.port), redis: redisState() }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      draining = true;
+      // Give the ids back first, so moving clients can claim them on another instance at once.
+      if (!opts.registry) await registry.close();
+      if (io.sockets.sockets.size > 0) {
+        const allGone = new Promise<void>((resolve) => (lastSocketGone = resolve));
+        io.local.emit('move', { reason: 'instance shutting down' });
+        await Promise.race([allGone, new Promise((resolve) => setTimeout(resolve, opts.shutdownMs).unref())]);
+      }
       const done = io.close();
       // Drop idle keep-alive HTTP connections too, or close() would wait for them to time out.
       httpServer.closeAllConnections();
       await done;
-      // A registry handed in belongs to the caller; ours goes with the server.
-      if (!opts.registry) await registry.close();
+      for (const client of adapterClients ?? []) client.disconnect();
+      log.info({ event: 'closed' }, 'closed');
     })();
     return closing;
   };
@@ -202,10 +251,12 @@ export async function createSignalingServer(
     address: { host: bound.address, port: bound.port, url: browserUrl(opts.host, bound.port) },
     close,
     io,
+    redis: redisState,
     stats: () => ({
       ...counters,
+      rejections: { ...rejections },
       openConnections: io.sockets.sockets.size,
-      rooms: new Set([...members.values()].map((m) => m.room)).size,
+      rooms: localRooms(),
       members: members.size,
     }),
   };
