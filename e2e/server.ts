@@ -90,6 +90,8 @@ class ServerProcess implements SignalingServer {
   private _url = '';
   private _port = 0;
 
+  constructor(private readonly env: Readonly<Record<string, string>> = {}) {}
+
   get url(): string {
     return this._url;
   }
@@ -119,7 +121,7 @@ class ServerProcess implements SignalingServer {
     const tag = `[server#${generation}]`;
     const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, ...this.env, PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     trackChild(child);
@@ -212,9 +214,9 @@ class ServerProcess implements SignalingServer {
   }
 }
 
-/** Starts a signaling server on a free port (PORT=0) and waits for its URL. */
-export async function startSignalingServer(): Promise<SignalingServer> {
-  const server = new ServerProcess();
+/** Starts a signaling server on a free port (PORT=0) and waits for its URL; `env` adds variables (REDIS_URL, TURN_*). */
+export async function startSignalingServer(env: Readonly<Record<string, string>> = {}): Promise<SignalingServer> {
+  const server = new ServerProcess(env);
   await server.start(0);
   return server;
 }

@@ -1,5 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { describeIssues, iceServerSchema, type IceServer } from '#signaling/protocol';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
+import type { TurnConfig } from './turn.ts';
 
 /** What `main.ts` needs, from environment variables and CLI flags (flags win). */
 export interface MainConfig {
@@ -9,15 +13,38 @@ export interface MainConfig {
   introductions: number;
   /** `--dev`: the client is served elsewhere (vite), so a missing build is expected. */
   dev: boolean;
+  redisUrl: string | undefined;
+  instanceId: string | undefined;
+  iceServers: IceServer[];
+  turn: TurnConfig | undefined;
+  logLevel: LogLevel;
+  shutdownMs: number;
 }
 
-export type ConfigResult = { ok: true; config: MainConfig } | { ok: false; error: string };
+/** `help`: print USAGE to stdout and exit 0. */
+export type ConfigResult = { ok: true; config: MainConfig } | { ok: true; help: true } | { ok: false; error: string };
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_INTRODUCTIONS = 4;
 
-const USAGE = 'usage: main.ts [--port <0-65535>] [--host <address>] [--dev]';
+export const USAGE = `usage: main.ts [--port <0-65535>] [--host <address>] [--dev] [--help]
+
+Environment (flags win over PORT and HOST):
+  PORT            port to listen on, 0 = any free port (default 8080)
+  HOST            address to bind (default 127.0.0.1)
+  STATIC_DIR      folder served over HTTP (default <repo>/dist)
+  INTRODUCTIONS   random room members handed to a joiner (default 4)
+  REDIS_URL       redis://host:port: share rooms with other instances (default: none, in memory)
+  INSTANCE_ID     this instance's name in Redis, logs and metrics (default host-pid-random)
+  ICE_SERVERS     JSON array of RTCIceServer handed to peers at join, e.g. [{"urls":"stun:stun.example:3478"}]
+  TURN_URLS       comma-separated turn:/turns: URLs whose credentials are minted per peer
+  TURN_SECRET     the TURN server's static-auth-secret (required with TURN_URLS)
+  TURN_TTL_SEC    lifetime of minted TURN credentials (default 3600)
+  LOG_LEVEL       ${LOG_LEVELS.join('|')} (default info); JSON lines on stderr
+  SHUTDOWN_MS     on SIGTERM, clients are told to move and cut after this (default 5000)
+
+Endpoints: GET /healthz (liveness, Redis state), GET /metrics (Prometheus text).`;
 
 /** `undefined` for unset or empty; empty env vars are treated as unset, like most tools do. */
 function pick(value: string | undefined): string | undefined {
@@ -47,17 +74,18 @@ export function parseConfig(
   argv: readonly string[],
   defaultStaticDir: string,
 ): ConfigResult {
-  let flags: { port?: string | undefined; host?: string | undefined; dev?: boolean | undefined };
+  let flags: { port?: string | undefined; host?: string | undefined; dev?: boolean | undefined; help?: boolean | undefined };
   try {
     flags = parseArgs({
       args: [...argv],
-      options: { port: { type: 'string' }, host: { type: 'string' }, dev: { type: 'boolean' } },
+      options: { port: { type: 'string' }, host: { type: 'string' }, dev: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }).values;
   } catch (err: unknown) {
     return { ok: false, error: `${err instanceof Error ? err.message : String(err)}\n${USAGE}` };
   }
+  if (flags.help === true) return { ok: true, help: true };
 
   const portName = flags.port !== undefined ? '--port' : 'PORT';
   const portRaw = flags.port ?? pick(env['PORT']);
@@ -77,5 +105,57 @@ export function parseConfig(
   const staticRaw = pick(env['STATIC_DIR']);
   const staticDir = staticRaw === undefined ? defaultStaticDir : resolve(staticRaw);
 
-  return { ok: true, config: { port, host, staticDir, introductions, dev: flags.dev === true } };
+  const ops = parseOperations(env);
+  if (typeof ops === 'string') return { ok: false, error: ops };
+
+  return { ok: true, config: { port, host, staticDir, introductions, dev: flags.dev === true, ...ops } };
+}
+
+const iceServersJson = z.array(iceServerSchema).max(16);
+
+/** REDIS_URL, INSTANCE_ID, ICE_SERVERS, TURN_*, LOG_LEVEL, SHUTDOWN_MS; a string is the error. */
+function parseOperations(env: Readonly<Record<string, string | undefined>>): Omit<MainConfig, 'port' | 'host' | 'staticDir' | 'introductions' | 'dev'> | string {
+  const redisUrl = pick(env['REDIS_URL']);
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    return `REDIS_URL must be a redis:// or rediss:// URL, got ${JSON.stringify(redisUrl)}`;
+  }
+  const instanceId = pick(env['INSTANCE_ID']);
+  if (instanceId !== undefined && !/^[A-Za-z0-9_.-]{1,100}$/.test(instanceId)) {
+    return `INSTANCE_ID must match [A-Za-z0-9_.-]{1,100}, got ${JSON.stringify(instanceId)}`;
+  }
+  let iceServers: IceServer[] = [];
+  const iceRaw = pick(env['ICE_SERVERS']);
+  if (iceRaw !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(iceRaw);
+    } catch {
+      return `ICE_SERVERS must be a JSON array of {urls, username?, credential?}, got ${JSON.stringify(iceRaw.slice(0, 80))}`;
+    }
+    const parsed = iceServersJson.safeParse(json);
+    if (!parsed.success) return `ICE_SERVERS: ${describeIssues(parsed.error)}`;
+    iceServers = parsed.data;
+  }
+  let turn: TurnConfig | undefined;
+  const turnUrls = pick(env['TURN_URLS']);
+  const turnSecret = pick(env['TURN_SECRET']);
+  if (turnUrls !== undefined) {
+    const urls = turnUrls.split(',').map((u) => u.trim()).filter((u) => u !== '');
+    const wrong = urls.find((u) => !/^turns?:[^\s]+$/.test(u));
+    if (urls.length === 0 || wrong !== undefined) return `TURN_URLS must be comma-separated turn: or turns: URLs, got ${JSON.stringify(wrong ?? turnUrls)}`;
+    if (turnSecret === undefined) return 'TURN_SECRET is required with TURN_URLS (the TURN server\'s static-auth-secret)';
+    const ttlRaw = pick(env['TURN_TTL_SEC']);
+    const ttlSec = ttlRaw === undefined ? 3600 : parseIntIn('TURN_TTL_SEC', ttlRaw, 1, 7 * 86400);
+    if (typeof ttlSec === 'string') return ttlSec;
+    turn = { urls, secret: turnSecret, ttlSec };
+  } else if (turnSecret !== undefined) {
+    return 'TURN_SECRET is set but TURN_URLS is not';
+  }
+  const levelRaw = pick(env['LOG_LEVEL']) ?? 'info';
+  const logLevel = LOG_LEVELS.find((l) => l === levelRaw);
+  if (logLevel === undefined) return `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(levelRaw)}`;
+  const shutdownRaw = pick(env['SHUTDOWN_MS']);
+  const shutdownMs = shutdownRaw === undefined ? 5000 : parseIntIn('SHUTDOWN_MS', shutdownRaw, 0, 600_000);
+  if (typeof shutdownMs === 'string') return shutdownMs;
+  return { redisUrl, instanceId, iceServers, turn, logLevel, shutdownMs };
 }

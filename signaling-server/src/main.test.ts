@@ -32,7 +32,7 @@ function run(env: Record<string, string>, args: string[] = []): Run {
   // `node --import tsx` rather than the tsx CLI, so signals reach our process directly.
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     cwd: repo,
-    env: { ...process.env, PORT: '', HOST: '', STATIC_DIR: emptyDir, INTRODUCTIONS: '', ...env },
+    env: { ...process.env, PORT: '', HOST: '', STATIC_DIR: emptyDir, INTRODUCTIONS: '', REDIS_URL: '', LOG_LEVEL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -88,6 +88,13 @@ describe('main.ts', () => {
     expect(r.stdout()).toBe('');
   }, 20_000);
 
+  it('prints usage with the environment variables and exits 0 on --help', async () => {
+    const r = run({}, ['--help']);
+    expect(await exitCode(r)).toBe(0);
+    expect(r.stdout()).toMatch(/^usage: main\.ts/);
+    for (const name of ['REDIS_URL', 'TURN_SECRET', 'LOG_LEVEL', '/metrics']) expect(r.stdout()).toContain(name);
+  }, 20_000);
+
   it('lets --port win over PORT and exits 0 on SIGINT', async () => {
     const r = run({ PORT: 'abc' }, ['--port', '0']);
     expect(await urlLine(r)).toContain('http://127.0.0.1:');
@@ -96,21 +103,64 @@ describe('main.ts', () => {
   }, 20_000);
 });
 
+const OPS_DEFAULTS = { redisUrl: undefined, instanceId: undefined, iceServers: [], turn: undefined, logLevel: 'info', shutdownMs: 5000 };
+
 describe('parseConfig', () => {
   const parse = (env: Record<string, string>, argv: string[] = []) => parseConfig(env, argv, '/default/dist');
 
   it('uses documented defaults', () => {
     expect(parse({})).toEqual({
       ok: true,
-      config: { port: 8080, host: '127.0.0.1', staticDir: '/default/dist', introductions: 4, dev: false },
+      config: { port: 8080, host: '127.0.0.1', staticDir: '/default/dist', introductions: 4, dev: false, ...OPS_DEFAULTS },
     });
+  });
+
+  it('reads the operations variables', () => {
+    const result = parse({
+      REDIS_URL: 'redis://127.0.0.1:6390',
+      INSTANCE_ID: 'a-1',
+      ICE_SERVERS: '[{"urls":"stun:127.0.0.1:3478"}]',
+      TURN_URLS: 'turn:127.0.0.1:3478?transport=udp, turn:127.0.0.1:3478?transport=tcp',
+      TURN_SECRET: 'k',
+      TURN_TTL_SEC: '60',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_MS: '100',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        redisUrl: 'redis://127.0.0.1:6390',
+        instanceId: 'a-1',
+        iceServers: [{ urls: 'stun:127.0.0.1:3478' }],
+        turn: { urls: ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'], secret: 'k', ttlSec: 60 },
+        logLevel: 'warn',
+        shutdownMs: 100,
+      },
+    });
+  });
+
+  it('answers --help, and names each bad operations variable', () => {
+    expect(parse({ PORT: 'abc' }, ['--help'])).toEqual({ ok: true, help: true });
+    const error = (env: Record<string, string>) => {
+      const result = parse(env);
+      return result.ok ? 'ok' : result.error;
+    };
+    expect(error({ REDIS_URL: 'http://x' })).toMatch(/^REDIS_URL must be a redis:\/\//);
+    expect(error({ ICE_SERVERS: '{' })).toMatch(/^ICE_SERVERS must be a JSON array/);
+    expect(error({ ICE_SERVERS: '[{"url":"x"}]' })).toMatch(/^ICE_SERVERS: /);
+    expect(error({ TURN_URLS: 'stun:x' , TURN_SECRET: 'k'})).toMatch(/^TURN_URLS must be/);
+    expect(error({ TURN_URLS: 'turn:x' })).toMatch(/TURN_SECRET is required/);
+    expect(error({ TURN_SECRET: 'k' })).toMatch(/TURN_URLS is not/);
+    expect(error({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL must be one of/);
+    expect(error({ SHUTDOWN_MS: '-5' })).toMatch(/^SHUTDOWN_MS must be/);
+    expect(error({ INSTANCE_ID: 'a b' })).toMatch(/^INSTANCE_ID must match/);
   });
 
   it('reads env and flags, flags winning', () => {
     const result = parse({ PORT: '0', HOST: '0.0.0.0', INTRODUCTIONS: '6', STATIC_DIR: '/srv/x' }, ['--port=9000', '--host', '[::1]', '--dev']);
     expect(result).toEqual({
       ok: true,
-      config: { port: 9000, host: '::1', staticDir: '/srv/x', introductions: 6, dev: true },
+      config: { port: 9000, host: '::1', staticDir: '/srv/x', introductions: 6, dev: true, ...OPS_DEFAULTS },
     });
   });
 

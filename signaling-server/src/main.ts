@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from './config.ts';
-import { createSignalingServer, type SignalingServer } from './server.ts';
+import { parseConfig, USAGE } from './config.ts';
+import { createLogger } from './log.ts';
+import { createSignalingServer, DEFAULT_SIGNALING_OPTIONS, type SignalingServer } from './server.ts';
 
 /**
- * CLI entry point: `tsx signaling-server/src/main.ts [--port N] [--host H] [--dev]`.
- * Env: PORT (default 8080, 0 = any free port), HOST (default 127.0.0.1),
- * STATIC_DIR (default <repo>/dist), INTRODUCTIONS (default 4). Bad values exit with code 2.
- * The first stdout line carries the URL; the e2e harness parses it, so other output goes to stderr.
+ * CLI entry point: `tsx signaling-server/src/main.ts [--port N] [--host H] [--dev] [--help]`.
+ * The environment variables are listed by `--help` (config.ts USAGE). Bad values exit with code 2.
+ * The first stdout line carries the URL; the e2e harness parses it, so logs go to stderr.
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -17,7 +17,13 @@ if (!parsed.ok) {
   process.stderr.write(`signaling-server: ${parsed.error}\n`);
   process.exit(2);
 }
+if (!('config' in parsed)) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const config = parsed.config;
+const instanceId = config.instanceId ?? DEFAULT_SIGNALING_OPTIONS.instanceId;
+const logger = createLogger(config.logLevel, instanceId);
 
 if (!config.dev && !existsSync(join(config.staticDir, 'index.html'))) {
   process.stderr.write(
@@ -38,11 +44,11 @@ function shutdown(signal: NodeJS.Signals): void {
   process.stderr.write(`signaling-server: ${signal}, shutting down\n`);
   // Not listening yet: nothing to close.
   if (!server) process.exit(0);
-  // Never hang on shutdown: a stuck connection should not keep the process alive.
+  // Never hang on shutdown: close() is bounded by shutdownMs; this is the backstop.
   setTimeout(() => {
     process.stderr.write('signaling-server: shutdown timed out\n');
     process.exit(1);
-  }, 5000).unref();
+  }, config.shutdownMs + 2000).unref();
   server.close().then(
     () => process.exit(0),
     (err: unknown) => {
@@ -61,6 +67,12 @@ try {
     host: config.host,
     staticDir: config.staticDir,
     introductions: config.introductions,
+    redisUrl: config.redisUrl,
+    instanceId,
+    iceServers: config.iceServers,
+    turn: config.turn,
+    logger,
+    shutdownMs: config.shutdownMs,
   });
 } catch (err: unknown) {
   process.stderr.write(
@@ -74,4 +86,3 @@ server = started;
 process.stdout.write(
   `Gossip mesh signaling server at ${started.address.url} — open this URL in several tabs\n`,
 );
-

@@ -75,17 +75,38 @@ export type Ack<T extends object = Record<never, never>> =
   | ({ ok: true } & T)
   | { ok: false; error: string };
 
+/** An RTCIceServer as handed to clients at join (STUN, or TURN with minted credentials). */
+export const iceServerSchema = z.strictObject({
+  urls: z.union([z.string().min(1).max(512), z.array(z.string().min(1).max(512)).min(1).max(16)]),
+  username: z.string().max(512).optional(),
+  credential: z.string().max(512).optional(),
+});
+export type IceServer = z.infer<typeof iceServerSchema>;
+
 const ackFailure = z.object({ ok: z.literal(false), error: z.string() });
-export const joinAck = z.discriminatedUnion('ok', [
+const introductionsAck = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), introductions: z.array(peerIdSchema) }),
   ackFailure,
 ]);
-export const introduceAck = joinAck;
+/** A join also carries the ICE configuration, so no STUN/TURN address or password ships in the page. */
+export const joinAck = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    introductions: z.array(peerIdSchema),
+    iceServers: z.array(iceServerSchema).max(16).optional(),
+  }),
+  ackFailure,
+]);
+export const introduceAck = introductionsAck;
 export const signalAck = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), ackFailure]);
 
-export type JoinAck = Ack<{ introductions: string[] }>;
-export type IntroduceAck = JoinAck;
+export type JoinAck = Ack<{ introductions: string[]; iceServers?: IceServer[] | undefined }>;
+export type IntroduceAck = Ack<{ introductions: string[] }>;
 export type SignalAck = Ack;
+
+/** Server -> client: this instance is going away; reconnect to another one (e.g. on SIGTERM). */
+export const moveMessage = z.strictObject({ reason: z.string().max(200) });
+export type MoveMessage = z.infer<typeof moveMessage>;
 
 /** For `Socket<ServerToClientEvents, ClientToServerEvents>` from socket.io-client. */
 export interface ClientToServerEvents {
@@ -96,6 +117,7 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   signal: (message: SignalMessage) => void;
+  move: (message: MoveMessage) => void;
 }
 
 /** "room is required; peerId must match ..." from a failed parse. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_SIGNAL_BYTES } from './protocol.ts';
+import { MAX_SIGNAL_BYTES } from '#signaling/protocol';
 import { createSignalingServer } from './server.ts';
 import { Harness, introduce, join, nextSignal, once, recordSignals, request, signal } from './test-helpers.ts';
 

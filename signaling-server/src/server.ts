@@ -1,55 +1,17 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server, type Socket } from 'socket.io';
-import { z } from 'zod';
-import {
-  describeIssues,
-  introduceRequest,
-  joinRequest,
-  signalRequest,
-  type ClientToServerEvents,
-  type JoinAck,
-  type ServerToClientEvents,
-  type SignalAck,
-} from './protocol.ts';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server } from 'socket.io';
+import { describeIssues, type ClientToServerEvents, type ServerToClientEvents } from '#signaling/protocol';
+import { createHandlers, route, type Member, type Outcome, type RejectReason, type Session } from './handlers.ts';
+import { countRejection, createMetrics } from './metrics.ts';
+import { createRedisRegistry, redisConnection, type RedisRegistry } from './redis-registry.ts';
+import { createMemoryRegistry } from './registry.ts';
+import { parseServerOptions, type SignalingServerOptions } from './server-options.ts';
 import { createStaticHandler } from './static-files.ts';
+import { iceServersFor } from './turn.ts';
 
-export interface SignalingServerOptions {
-  /** TCP port to listen on; 0 picks any free port. Default 0. */
-  port: number;
-  /** Interface to bind. Default '127.0.0.1' (local only). */
-  host: string;
-  /** How many random room members a joiner (or `introduce` caller) gets. Default 4. */
-  introductions: number;
-  /** Folder served over HTTP on the same port (e.g. the built client `dist/`). Default: none. */
-  staticDir: string | undefined;
-  /** Largest socket.io message in bytes; bigger ones close the connection. Default 32 KiB. */
-  maxHttpBufferSize: number;
-  /** CORS origin(s) allowed to connect. Default '*' (fine for local use). */
-  corsOrigin: string | string[];
-  /** Invalid payloads tolerated per socket; the next one disconnects it. Default 5. */
-  maxBadPayloads: number;
-}
-
-export const DEFAULT_SIGNALING_OPTIONS: Readonly<SignalingServerOptions> = {
-  port: 0,
-  host: '127.0.0.1',
-  introductions: 4,
-  staticDir: undefined,
-  maxHttpBufferSize: 32 * 1024,
-  corsOrigin: '*',
-  maxBadPayloads: 5,
-};
-
-const optionsSchema = z.object({
-  port: z.number().int().min(0).max(65535),
-  host: z.string().min(1),
-  introductions: z.number().int().min(1).max(1000),
-  staticDir: z.string().min(1).optional(),
-  maxHttpBufferSize: z.number().int().min(1024),
-  corsOrigin: z.union([z.string(), z.array(z.string())]),
-  maxBadPayloads: z.number().int().min(0),
-});
+export { DEFAULT_SIGNALING_OPTIONS, type SignalingServerOptions } from './server-options.ts';
 
 export interface SignalingStats {
   /** Counters since start. */
@@ -58,40 +20,26 @@ export interface SignalingStats {
   signalsRelayed: number;
   badPayloads: number;
   disconnectsForAbuse: number;
-  /** Current gauges. */
+  /** Refusals by reason (bad or not). */
+  rejections: Partial<Record<RejectReason, number>>;
+  /** Current gauges, for this instance's sockets. */
   openConnections: number;
   rooms: number;
   members: number;
 }
 
 export type SignalingIo = Server<ClientToServerEvents, ServerToClientEvents>;
-type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+export type RedisState = 'none' | 'up' | 'down';
 
 export interface SignalingServer {
   /** `host` is the bound address; `url` is what to open in a browser. */
   address: { host: string; port: number; url: string };
+  /** Stops accepting, tells clients to move to another instance, closes within `shutdownMs`. */
   close(): Promise<void>;
   io: SignalingIo;
   stats(): SignalingStats;
-}
-
-type AckFn = (reply: JoinAck | SignalAck) => void;
-/** `bad: true` marks a client bug or abuse; races with other peers (taken id, gone peer) are not. */
-type Outcome = { reply: JoinAck | SignalAck; bad: boolean };
-type Member = { room: string; peerId: string };
-
-const fail = (error: string, bad: boolean): Outcome => ({ reply: { ok: false, error }, bad });
-
-/** Up to `count` distinct random picks (partial Fisher-Yates). */
-function sample<T>(items: T[], count: number): T[] {
-  const n = Math.min(count, items.length);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(Math.random() * (items.length - i));
-    const a = items[i] as T;
-    items[i] = items[j] as T;
-    items[j] = a;
-  }
-  return items.slice(0, n);
+  redis(): RedisState;
 }
 
 function browserUrl(host: string, port: number): string {
@@ -103,69 +51,111 @@ function browserUrl(host: string, port: number): string {
 export async function createSignalingServer(
   options: Partial<SignalingServerOptions> = {},
 ): Promise<SignalingServer> {
-  // Drop explicit undefineds so they fall back to defaults instead of overriding them.
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const parsed = optionsSchema.safeParse({ ...DEFAULT_SIGNALING_OPTIONS, ...given });
+  const parsed = parseServerOptions(options);
   if (!parsed.success) {
     throw new RangeError(`createSignalingServer: invalid options: ${describeIssues(parsed.error)}`);
   }
   const opts = parsed.data;
+  const log = opts.logger;
 
   const counters = { connections: 0, joins: 0, signalsRelayed: 0, badPayloads: 0, disconnectsForAbuse: 0 };
-  /** The only state: room -> peerId -> socket. Gossip state lives in the browsers. */
-  const rooms = new Map<string, Map<string, SignalingSocket>>();
+  const rejections: Partial<Record<RejectReason, number>> = {};
+  let redisRegistry: RedisRegistry | undefined;
+  if (!opts.registry && opts.redisUrl !== undefined) {
+    redisRegistry = createRedisRegistry({
+      url: opts.redisUrl,
+      instanceId: opts.instanceId,
+      onStateChange: (up) => (up ? log.info({ event: 'redis-up' }, 'redis connected') : log.warn({ event: 'redis-down' }, 'redis unreachable: serving local members only')),
+    });
+  }
+  const registry = opts.registry ?? redisRegistry ?? createMemoryRegistry();
+  const redisState = (): RedisState => (redisRegistry ? (redisRegistry.up ? 'up' : 'down') : 'none');
+  /** This instance's joined sockets (the registry may hold other instances' too). */
+  const members = new Map<string, Member>();
+  const localRooms = (): number => new Set([...members.values()].map((m) => m.room)).size;
+  const handlers = createHandlers({
+    registry,
+    random: opts.random,
+    introductions: opts.introductions,
+    iceServers: (peerId) => iceServersFor(opts.iceServers, opts.turn, peerId, opts.now()),
+  });
 
-  const httpServer = createServer(createStaticHandler(opts.staticDir));
+  let draining = false;
+  const metrics = createMetrics(opts.instanceId, {
+    sockets: () => io.sockets.sockets.size,
+    rooms: localRooms,
+    members: () => members.size,
+    redisUp: () => ({ none: -1, up: 1, down: 0 })[redisState()],
+  });
+  const reject = (reason: RejectReason): void => {
+    rejections[reason] = (rejections[reason] ?? 0) + 1;
+    countRejection(metrics, reason);
+  };
+
+  const serveStatic = createStaticHandler(opts.staticDir);
+  const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      // Alive while not draining; Redis being down is reported, not fatal: local peers are served.
+      sendJson(res, draining ? 503 : 200, { ok: !draining, instance: opts.instanceId, redis: redisState(), sockets: io.sockets.sockets.size, draining });
+      return;
+    }
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+          res.end(text);
+        },
+        (err: unknown) => sendJson(res, 500, { error: String(err) }),
+      );
+      return;
+    }
+    serveStatic(req, res);
+  });
   const io: SignalingIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: opts.maxHttpBufferSize,
     cors: { origin: opts.corsOrigin },
+    // A draining instance takes no new sockets: the client tries the next URL.
+    allowRequest: (_req, callback) => callback(draining ? 'draining' : null, !draining),
   });
+  const adapterClients = redisRegistry && opts.redisUrl !== undefined
+    ? [redisConnection(opts.redisUrl, { offlineQueue: true }), redisConnection(opts.redisUrl, { offlineQueue: true })] as const
+    : undefined;
+  if (adapterClients) {
+    for (const client of adapterClients) client.on('error', () => undefined);
+    io.adapter(createAdapter(adapterClients[0], adapterClients[1], { key: 'gm-socket.io' }));
+  }
 
-  const introductionsFor = (member: Member): string[] => {
-    const others = [...(rooms.get(member.room)?.keys() ?? [])].filter((id) => id !== member.peerId);
-    return sample(others, opts.introductions);
+  const deliver = (outcome: Outcome): void => {
+    const relay = outcome.relay;
+    if (!relay) return;
+    // A local target is reached directly; another instance's through the adapter.
+    const local = io.sockets.sockets.get(relay.to);
+    if (local) local.emit('signal', relay.message);
+    else io.to(relay.to).emit('signal', relay.message);
+    counters.signalsRelayed++;
+    metrics.signalsRelayed.inc();
   };
+
+  let lastSocketGone: (() => void) | undefined;
 
   io.on('connection', (socket) => {
     counters.connections++;
-    let member: Member | undefined;
+    metrics.connections.inc();
+    const address = socket.handshake.address;
+    log.info({ event: 'connect', socket: socket.id, address, origin: socket.handshake.headers.origin ?? null, transport: socket.conn.transport.name }, 'connect');
+    const session: Session = { socket: socket.id, member: undefined };
     let badPayloads = 0;
-
-    const handlers: Record<string, (payload: unknown) => Outcome> = {
-      join(payload) {
-        const req = joinRequest.safeParse(payload);
-        if (!req.success) return fail(`invalid join: ${describeIssues(req.error)}`, true);
-        if (member) return fail(`already joined room "${member.room}" as "${member.peerId}"`, true);
-        const { room, peerId } = req.data;
-        const peers = rooms.get(room) ?? new Map<string, SignalingSocket>();
-        const holder = peers.get(peerId);
-        if (holder?.connected) return fail(`peerId "${peerId}" is already in room "${room}"`, false);
-        peers.set(peerId, socket);
-        rooms.set(room, peers);
-        member = { room, peerId };
-        counters.joins++;
-        return { reply: { ok: true, introductions: introductionsFor(member) }, bad: false };
-      },
-      introduce(payload) {
-        const req = introduceRequest.safeParse(payload);
-        if (!req.success) return fail(`invalid introduce: ${describeIssues(req.error)}`, true);
-        if (!member) return fail('join a room before asking for introductions', true);
-        return { reply: { ok: true, introductions: introductionsFor(member) }, bad: false };
-      },
-      signal(payload) {
-        const req = signalRequest.safeParse(payload);
-        if (!req.success) return fail(`invalid signal: ${describeIssues(req.error)}`, true);
-        if (!member) return fail('join a room before sending signals', true);
-        const { to, data } = req.data;
-        if (to === member.peerId) return fail('cannot signal yourself', true);
-        const target = rooms.get(member.room)?.get(to);
-        // Not counted as bad: the peer may have left a moment ago.
-        if (!target) return fail(`unknown peer "${to}" in room "${member.room}"`, false);
-        target.emit('signal', { from: member.peerId, data });
-        counters.signalsRelayed++;
-        return { reply: { ok: true }, bad: false };
-      },
+    /** Requests of one socket run one at a time, in order, though the registry is async. */
+    let queue: Promise<void> = Promise.resolve();
+    const enqueue = (task: () => Promise<void>): void => {
+      queue = queue.then(task).catch((err: unknown) => log.error({ event: 'queue-error', socket: socket.id, err }, 'request failed'));
     };
 
     const countBad = (): void => {
@@ -173,38 +163,56 @@ export async function createSignalingServer(
       badPayloads++;
       if (badPayloads > opts.maxBadPayloads && socket.connected) {
         counters.disconnectsForAbuse++;
+        reject('abuse');
+        log.warn({ event: 'cut', socket: socket.id, address, reason: 'abuse', badPayloads }, 'disconnected for bad payloads');
         socket.disconnect(true);
+      }
+    };
+
+    const run = async (event: unknown, args: unknown[]): Promise<void> => {
+      const routed = route(handlers, event, args);
+      let outcome: Outcome;
+      try {
+        outcome = routed.ok ? await routed.handler(session, routed.payload) : routed.outcome;
+      } catch (err: unknown) {
+        // A bug or a store failure must cost this one request, not the process or other sockets.
+        log.error({ event: 'handler-error', socket: socket.id, err }, 'handler error');
+        outcome = { reply: { ok: false, error: 'internal error' }, rejected: { reason: 'internal', bad: false } };
+      }
+      if (outcome.joined) {
+        if (socket.connected) {
+          session.member = outcome.joined;
+          members.set(socket.id, outcome.joined);
+          counters.joins++;
+          metrics.joins.inc();
+          log.info({ event: 'join', socket: socket.id, room: outcome.joined.room, peer: outcome.joined.peerId }, 'join');
+        } else {
+          // Gone while the claim was in flight: give the id back at once.
+          await registry.release(outcome.joined.room, outcome.joined.peerId, socket.id);
+        }
+      }
+      deliver(outcome);
+      routed.ack?.(outcome.reply);
+      if (outcome.rejected) {
+        reject(outcome.rejected.reason);
+        log.debug({ event: 'reject', socket: socket.id, reason: outcome.rejected.reason, error: outcome.reply.ok ? undefined : outcome.reply.error }, 'reject');
+        if (outcome.rejected.bad) countBad();
       }
     };
 
     // One entry point for every event, so unknown names are caught like any other bad input.
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      const last = args.at(-1);
-      const ack = typeof last === 'function' ? (last as AckFn) : undefined;
-      const payloads = ack ? args.slice(0, -1) : args;
-      let outcome: Outcome;
-      try {
-        const handler = typeof event === 'string' && Object.hasOwn(handlers, event) ? handlers[event] : undefined;
-        if (!handler) outcome = fail(`unknown event "${String(event).slice(0, 64)}"`, true);
-        else if (!ack) outcome = fail(`${String(event)} needs an ack callback`, true);
-        else if (payloads.length !== 1) outcome = fail(`${String(event)} takes exactly one payload`, true);
-        else outcome = handler(payloads[0]);
-      } catch (err: unknown) {
-        // A bug here must cost this one request, not the process or other sockets.
-        console.error('signaling-server: handler error:', err);
-        outcome = fail('internal error', false);
-      }
-      ack?.(outcome.reply);
-      if (outcome.bad) countBad();
+      enqueue(() => run(event, args));
     });
 
-    socket.on('disconnect', () => {
-      if (!member) return;
-      const peers = rooms.get(member.room);
-      // Only remove our own entry; a rejoin under the same id may already own it.
-      if (peers?.get(member.peerId) === socket) peers.delete(member.peerId);
-      if (peers?.size === 0) rooms.delete(member.room);
-      member = undefined;
+    socket.on('disconnect', (reason) => {
+      log.info({ event: 'disconnect', socket: socket.id, reason, peer: session.member?.peerId ?? null }, 'disconnect');
+      const member = session.member;
+      session.member = undefined;
+      members.delete(socket.id);
+      if (io.sockets.sockets.size === 0) lastSocketGone?.();
+      // Only our own entry goes; a rejoin under the same id may already own it.
+      if (member) enqueue(() => registry.release(member.room, member.peerId, socket.id));
     });
   });
 
@@ -216,14 +224,25 @@ export async function createSignalingServer(
     });
   });
   const bound = httpServer.address() as AddressInfo;
+  log.info({ event: 'listen', url: browserUrl(opts.host, bound.port), redis: redisState() }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      draining = true;
+      // Give the ids back first, so moving clients can claim them on another instance at once.
+      if (!opts.registry) await registry.close();
+      if (io.sockets.sockets.size > 0) {
+        const allGone = new Promise<void>((resolve) => (lastSocketGone = resolve));
+        io.local.emit('move', { reason: 'instance shutting down' });
+        await Promise.race([allGone, new Promise((resolve) => setTimeout(resolve, opts.shutdownMs).unref())]);
+      }
       const done = io.close();
       // Drop idle keep-alive HTTP connections too, or close() would wait for them to time out.
       httpServer.closeAllConnections();
       await done;
+      for (const client of adapterClients ?? []) client.disconnect();
+      log.info({ event: 'closed' }, 'closed');
     })();
     return closing;
   };
@@ -232,11 +251,13 @@ export async function createSignalingServer(
     address: { host: bound.address, port: bound.port, url: browserUrl(opts.host, bound.port) },
     close,
     io,
+    redis: redisState,
     stats: () => ({
       ...counters,
+      rejections: { ...rejections },
       openConnections: io.sockets.sockets.size,
-      rooms: rooms.size,
-      members: [...rooms.values()].reduce((sum, peers) => sum + peers.size, 0),
+      rooms: localRooms(),
+      members: members.size,
     }),
   };
 }

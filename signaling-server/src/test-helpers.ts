@@ -1,5 +1,5 @@
 import { io as connectClient, type Socket } from 'socket.io-client';
-import { joinAck, signalAck, signalMessage, type JoinAck, type SignalAck, type SignalMessage } from './protocol.ts';
+import { introduceAck, joinAck, signalAck, signalMessage, type IntroduceAck, type JoinAck, type SignalAck, type SignalMessage } from '#signaling/protocol';
 import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server.ts';
 
 /** Every wait is bounded so a broken server fails a test instead of hanging it. */
@@ -70,8 +70,8 @@ export async function join(socket: Socket, room: string, peerId: string): Promis
   return joinAck.parse(await request(socket, 'join', { room, peerId }));
 }
 
-export async function introduce(socket: Socket): Promise<JoinAck> {
-  return joinAck.parse(await request(socket, 'introduce', {}));
+export async function introduce(socket: Socket): Promise<IntroduceAck> {
+  return introduceAck.parse(await request(socket, 'introduce', {}));
 }
 
 export async function signal(socket: Socket, to: string, data: unknown): Promise<SignalAck> {

@@ -5,25 +5,38 @@ import {
   describeIssues,
   introduceAck,
   joinAck,
+  moveMessage,
   peerIdSchema,
   roomSchema,
   signalAck,
   signalMessage,
-} from '../../../signaling-server/src/protocol.ts';
+  type IceServer,
+} from '#signaling/protocol';
 
 /**
- * The browser side of the signaling server (signaling-server/src/protocol.ts): join a room and get
+ * The browser side of the signaling server (#signaling/protocol): join a room and get
  * a few introductions, ask for more, relay WebRTC signals to a peer, and receive the signals relayed
  * to us. Every server payload (acks and `signal` events) is untrusted: it goes through the protocol's
  * zod schemas, and the signal data through the core's `signalDataSchema`; what fails is dropped and
  * counted, never thrown. socket.io reconnects by itself; after each reconnection this client joins
  * its room again (the server forgets a member when its socket drops) and hands the fresh
  * introductions to `onRejoin`. The mesh does not need the server once it has links.
+ *
+ * Several servers (`urls`): the client stays on one while it works and moves to the next when
+ * it fails to connect `failoverAfter` times in a row, when the server drops the socket itself,
+ * or when the server says `move` (it is shutting down). Rooms are shared between them (Redis),
+ * so the rejoin on the next server finds the same room.
  */
 
 export interface SignalingOptions {
   /** Signaling server URL (http(s) or ws(s)). Default: the page's own origin. */
   url?: string;
+  /** Several servers sharing rooms, tried in order (wins over `url`). Default: `[url]`. */
+  urls?: readonly string[];
+  /** Failed connection attempts in a row before moving to the next of `urls`. Default 2. */
+  failoverAfter?: number;
+  /** ICE servers the server handed out at a join (STUN, TURN with minted credentials). */
+  onIceServers?: (servers: RTCIceServer[]) => void;
   /** Bound on each request's acknowledgement. Default 5000 ms. */
   ackTimeoutMs?: number;
   /** A valid signal relayed by the server from another member of the room. */
@@ -48,6 +61,10 @@ export interface SignalingStats {
   /** Server payloads that failed validation (acks, events), dropped. */
   badPayloads: number;
   lastError: string | null;
+  /** The server in use (undefined entry = the page's origin). */
+  url: string | null;
+  /** Moves to another of `urls`. */
+  failovers: number;
 }
 
 const DEFAULT_ACK_TIMEOUT_MS = 5000;
@@ -56,9 +73,24 @@ const REJOIN_RETRY_MS = [500, 1000, 2000, 4000, 8000] as const;
 
 type Reply<T> = { ok: true; value: T } | { ok: false; error: string; timedOut?: true };
 
+/** RTCIceServer with exactOptionalPropertyTypes: absent fields stay absent. */
+function toRtc(server: IceServer): RTCIceServer {
+  return {
+    urls: server.urls,
+    ...(server.username !== undefined ? { username: server.username } : {}),
+    ...(server.credential !== undefined ? { credential: server.credential } : {}),
+  };
+}
+
 export class SignalingClient {
-  private readonly socket: Socket;
+  private socket: Socket;
   private readonly ackTimeoutMs: number;
+  private readonly urls: readonly (string | undefined)[];
+  private readonly failoverAfter: number;
+  private readonly connectSocket: (url: string | undefined) => Socket;
+  private urlIndex = 0;
+  private connectErrors = 0;
+  private lastIceServers: RTCIceServer[] = [];
   private membership: { room: string; peerId: PeerId } | null = null;
   /** socket.id the current membership was joined on: never join twice on one connection. */
   private joinedOn: string | null = null;
@@ -77,36 +109,83 @@ export class SignalingClient {
     signalsReceived: 0,
     badPayloads: 0,
     lastError: null,
+    url: null,
+    failovers: 0,
   };
 
   constructor(private readonly options: SignalingOptions) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
-    const connect =
+    this.urls = options.urls !== undefined && options.urls.length > 0 ? [...options.urls] : [options.url];
+    this.failoverAfter = Math.max(1, options.failoverAfter ?? 2);
+    this.connectSocket =
       options.connect ??
       ((url: string | undefined) => {
         const socketOptions = { reconnectionDelay: 500, reconnectionDelayMax: 5000 };
         return url === undefined ? io(socketOptions) : io(url, socketOptions);
       });
-    this.socket = connect(options.url);
-    this.socket.on('connect', () => {
+    this.socket = this.open();
+  }
+
+  /** The ICE servers from the latest join ([] before one, or when the server has none). */
+  get iceServers(): RTCIceServer[] {
+    return this.lastIceServers.map((s) => ({ ...s }));
+  }
+
+  private open(): Socket {
+    const url = this.urls[this.urlIndex];
+    this.counters.url = url ?? null;
+    const socket = this.connectSocket(url);
+    socket.on('connect', () => {
+      this.connectErrors = 0;
       this.counters.connects++;
       this.options.onConnectionChange?.(true);
       this.sendJoin();
     });
-    this.socket.on('disconnect', (reason: unknown) => {
+    socket.on('disconnect', (reason: unknown) => {
       this.counters.disconnects++;
       this.counters.lastError = `disconnected: ${String(reason)}`;
       this.joinedOn = null;
       this.options.onConnectionChange?.(false);
+      // socket.io does not reconnect after the server dropped us on purpose: move on (or retry).
+      if (reason === 'io server disconnect') this.failover();
     });
-    this.socket.on('connect_error', (error: unknown) => {
+    socket.on('connect_error', (error: unknown) => {
       this.counters.lastError = `connect error: ${error instanceof Error ? error.message : String(error)}`;
+      this.connectErrors++;
+      if (this.connectErrors >= this.failoverAfter && this.urls.length > 1) this.failover();
     });
-    this.socket.on('signal', (...args: unknown[]) => this.onSignalEvent(args));
-    this.socket.onAny((event: unknown) => {
-      // `signal` is the only event the server sends; anything else is a bad payload.
-      if (event !== 'signal') this.bad(`unknown event ${JSON.stringify(String(event)).slice(0, 80)}`);
+    socket.on('signal', (...args: unknown[]) => this.onSignalEvent(args));
+    socket.on('move', (...args: unknown[]) => {
+      if (args.length !== 1 || !moveMessage.safeParse(args[0]).success) {
+        this.bad('malformed move event');
+        return;
+      }
+      this.counters.lastError = 'server asked to move';
+      this.failover();
     });
+    socket.onAny((event: unknown) => {
+      // `signal` and `move` are the only events the server sends; anything else is a bad payload.
+      if (event !== 'signal' && event !== 'move') this.bad(`unknown event ${JSON.stringify(String(event)).slice(0, 80)}`);
+    });
+    return socket;
+  }
+
+  /** Drops the current socket and connects to the next server (the same one if it is the only one). */
+  private failover(): void {
+    if (this.closed) return;
+    const old = this.socket;
+    old.removeAllListeners();
+    old.offAny();
+    old.disconnect();
+    if (this.joinedOn !== null) {
+      this.joinedOn = null;
+      this.options.onConnectionChange?.(false);
+    }
+    this.joinInFlight = false;
+    this.connectErrors = 0;
+    this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    if (this.urls.length > 1) this.counters.failovers++;
+    this.socket = this.open();
   }
 
   get connected(): boolean {
@@ -185,11 +264,15 @@ export class SignalingClient {
     if (this.closed || membership === null || !this.socket.connected || this.joinInFlight) return;
     if (socketId !== null && this.joinedOn === socketId) return;
     this.joinInFlight = true;
+    const socket = this.socket;
     void this.request('join', membership, (raw) => {
       const parsed = joinAck.safeParse(raw);
       if (!parsed.success) return null;
-      return parsed.data.ok ? { ok: true, value: parsed.data.introductions } : { ok: false, error: parsed.data.error };
+      if (!parsed.data.ok) return { ok: false, error: parsed.data.error };
+      return { ok: true, value: { introductions: parsed.data.introductions, iceServers: parsed.data.iceServers ?? [] } };
     }).then((reply) => {
+      // A failover replaced the socket meanwhile: the new one joins on its own.
+      if (socket !== this.socket) return;
       this.joinInFlight = false;
       if (this.closed) return;
       if (!reply.ok) {
@@ -206,7 +289,9 @@ export class SignalingClient {
       this.joinAttempts = 0;
       this.joinedOn = socketId;
       this.counters.joins++;
-      const peers = this.ownIds(reply.value);
+      this.lastIceServers = reply.value.iceServers.map(toRtc);
+      if (reply.value.iceServers.length > 0) this.options.onIceServers?.(this.iceServers);
+      const peers = this.ownIds(reply.value.introductions);
       this.counters.introductions += peers.length;
       const first = this.firstJoin;
       this.firstJoin = null;
