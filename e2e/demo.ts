@@ -21,6 +21,7 @@ import type { Page } from '@playwright/test';
 import { splitFlag, wholeNumber } from './cli-args.ts';
 import { DEFAULT_OPTIONS } from '../client/src/core/options.ts';
 import { crashTab } from './churn.ts';
+import { hook } from './hook.ts';
 import { ensureBuiltClient, formatTable, MeshRun, meshProblems, reexecInNamespace, repoRoot, waitUntil, type TabRow } from './scenario.ts';
 
 const HELP = `Usage: npm run demo -- [options]
@@ -156,8 +157,8 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
 
     setStep('3. tab 0 publishes a rumor and adds +1, +1, +1, +2 to the counter (no server)');
     const first = run.tabs[0] as Page;
-    rumorIds.push(await first.evaluate(() => (window as unknown as { __mesh: { publish(t: string): string } }).__mesh.publish('hello from tab 0, no server involved')));
-    for (const delta of [1, 1, 1, 2]) await first.evaluate((d) => (window as unknown as { __mesh: { add(d: number): void } }).__mesh.add(d), delta);
+    rumorIds.push(await hook(first).publish('hello from tab 0, no server involved'));
+    for (const delta of [1, 1, 1, 2]) await hook(first).add(delta);
     const sum = 5;
     const spread = await waitUntil(
       async () =>
@@ -178,7 +179,7 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
     setStep(`4. killing ${victims.map((v) => run.label(v)).join(', ')} abruptly; tab 0 publishes again during the churn`);
     const killedAt = Date.now();
     await Promise.all(victims.map((v) => crashTab(v)));
-    rumorIds.push(await first.evaluate(() => (window as unknown as { __mesh: { publish(t: string): string } }).__mesh.publish('published by tab 0 while tabs were dying')));
+    rumorIds.push(await hook(first).publish('published by tab 0 while tabs were dying'));
     const heal = await waitUntil(
       async () =>
         (await poll(survivors)).flatMap((r, _, all) => {

@@ -13,7 +13,6 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import { createSignalingServer, type SignalingServer } from '../signaling-server/src/server.ts';
 import { chromiumArgs, chromiumContextOptions } from './browsers.ts';
 import { installProbes } from './churn.ts';
-import type { MeshHook } from './hook.ts';
 import { findChromium, inLoopbackNamespace, INSTALL_CHROMIUM_HINT, namespaceUnavailable } from './netns.mjs';
 
 export const repoRoot: string = fileURLToPath(new URL('..', import.meta.url));
@@ -55,7 +54,7 @@ export async function readTab(page: Page, label: string): Promise<TabRow> {
   if (page.isClosed()) return dead;
   try {
     const row = await page.evaluate(() => {
-      const mesh = (window as unknown as { __mesh?: MeshHook }).__mesh;
+      const mesh = window.__mesh;
       if (mesh === undefined) return null;
       const stats = mesh.stats();
       return {

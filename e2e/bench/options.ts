@@ -21,6 +21,7 @@ export interface BenchOptions {
     /** Simulator processes at once for the sweep. */
     jobs: number;
   };
+  /** The per-mode part: one mesh per tab count, every mode on the same tabs and links. */
   browser: {
     run: boolean;
     tabs: number[];
@@ -33,6 +34,20 @@ export interface BenchOptions {
     fanout: number;
     seed: number;
     openConcurrency: number;
+  };
+  /** The comparison with y-webrtc: each tab in its own context, repetitions alternating (versus/). */
+  versus: {
+    run: boolean;
+    tabs: number[];
+    /** Repetitions per system and tab count. */
+    repeat: number;
+    /** Updates per repetition, each from a random tab. */
+    updates: number;
+    /** Idle window for messages and CPU. */
+    idleMs: number;
+    /** Tabs loading at once while opening. */
+    openConcurrency: number;
+    seed: number;
   };
   outDir: string;
 }
@@ -70,6 +85,7 @@ export function defaultOptions(cpus: number): BenchOptions {
       seed: 1,
       openConcurrency: 1,
     },
+    versus: { run: true, tabs: [24, 48], repeat: 3, updates: 20, idleMs: 10_000, openConcurrency: 2, seed: 1 },
     outDir: 'bench-results',
   };
 }
@@ -89,9 +105,21 @@ Simulator (same core, virtual clock):
   --skip-scale           no such run
   --jobs J               simulator processes at once (default: CPUs, at most 4)
 
-Real browsers (Chromium, one context, one mesh per N; every mode on the same tabs and links):
-  --skip-browser         no browser figures
-  --tabs N,N             tabs per mesh (default 12,24; add 48 where the machine allows)
+Beside y-webrtc (Chromium, each tab in its own browser context, as separate users; the mesh page
+as npm start serves it, default settings; y-webrtc 10.3.0 with Yjs and its own signaling server;
+repetitions alternate between the two; data-channel messages and links counted by one probe):
+  --skip-versus          no comparison
+  --tabs N,N             tab counts (default 24,48)
+  --repeat K             repetitions per system and tab count (default 3)
+  --updates K            updates per repetition, each from a random tab (default 20)
+  --idle-ms MS           idle window for messages and CPU (default 10000)
+  --open-concurrency C   tabs loading at once while opening (default 2)
+  --versus-seed S        picks the updating tabs (default 1)
+
+Modes (Chromium, one context, one mesh per N; every mode on the same tabs and links):
+  --skip-modes           no per-mode figures
+  --skip-browser         neither browser part (only the simulator)
+  --mode-tabs N,N        tabs per mesh (default 12,24)
   --browser-modes M,M    modes compared with the flood baseline (default ${BROWSER_MODES.join(',')})
   --rumors K             counted rumors per mode, each from a random tab (default 20)
   --warmup-rumors K      rumors after each mode switch that are not counted (default 2)
@@ -110,8 +138,8 @@ Exit codes: 0 done, 2 bad options, 1 anything else.`;
 
 export type ParsedBenchArgs = { kind: 'run'; options: BenchOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
-type Flag = 'skip-sim' | 'skip-browser' | 'skip-scale' | 'help';
-const FLAGS: readonly string[] = ['skip-sim', 'skip-browser', 'skip-scale', 'help'] satisfies Flag[];
+type Flag = 'skip-sim' | 'skip-browser' | 'skip-modes' | 'skip-versus' | 'skip-scale' | 'help';
+const FLAGS: readonly string[] = ['skip-sim', 'skip-browser', 'skip-modes', 'skip-versus', 'skip-scale', 'help'] satisfies Flag[];
 const VALUED = [
   'sim-nodes',
   'sim-modes',
@@ -120,6 +148,12 @@ const VALUED = [
   'scale-nodes',
   'jobs',
   'tabs',
+  'repeat',
+  'updates',
+  'idle-ms',
+  'open-concurrency',
+  'versus-seed',
+  'mode-tabs',
   'browser-modes',
   'rumors',
   'warmup-rumors',
@@ -194,14 +228,16 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
   if (flags.has('help')) return { kind: 'help' };
 
   const options = defaultOptions(cpus);
-  const { sim, browser } = options;
+  const { sim, browser, versus } = options;
   sim.run = !flags.has('skip-sim');
-  browser.run = !flags.has('skip-browser');
-  if (!sim.run && !browser.run) throw new BadOption('--skip-sim and --skip-browser together leave nothing to measure');
+  browser.run = !flags.has('skip-browser') && !flags.has('skip-modes');
+  versus.run = !flags.has('skip-browser') && !flags.has('skip-versus');
+  if (!sim.run && !browser.run && !versus.run) throw new BadOption('the --skip options given leave nothing to measure');
   const get = (name: Valued): string | undefined => values.get(name);
-  const given = (name: Valued, part: 'sim' | 'browser'): string | undefined => {
+  const skipFlag = { sim: 'skip-sim', browser: flags.has('skip-browser') ? 'skip-browser' : 'skip-modes', versus: flags.has('skip-browser') ? 'skip-browser' : 'skip-versus' } as const;
+  const given = (name: Valued, part: 'sim' | 'browser' | 'versus'): string | undefined => {
     const raw = get(name);
-    if (raw !== undefined && !(part === 'sim' ? sim.run : browser.run)) throw new BadOption(`--${name} has no effect with --skip-${part}`);
+    if (raw !== undefined && !options[part].run) throw new BadOption(`--${name} has no effect with --${skipFlag[part]}`);
     return raw;
   };
 
@@ -225,8 +261,21 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
   raw = given('jobs', 'sim');
   if (raw !== undefined) sim.jobs = int('jobs', raw, 1, 64);
 
-  raw = given('tabs', 'browser');
-  if (raw !== undefined) browser.tabs = list('tabs', raw, (s) => int('tabs', s, 2, 200));
+  raw = given('tabs', 'versus');
+  if (raw !== undefined) versus.tabs = list('tabs', raw, (s) => int('tabs', s, 2, 100));
+  raw = given('repeat', 'versus');
+  if (raw !== undefined) versus.repeat = int('repeat', raw, 1, 100);
+  raw = given('updates', 'versus');
+  if (raw !== undefined) versus.updates = int('updates', raw, 1, 10_000);
+  raw = given('idle-ms', 'versus');
+  if (raw !== undefined) versus.idleMs = int('idle-ms', raw, 1000, 600_000);
+  raw = given('open-concurrency', 'versus');
+  if (raw !== undefined) versus.openConcurrency = int('open-concurrency', raw, 1, 64);
+  raw = given('versus-seed', 'versus');
+  if (raw !== undefined) versus.seed = int('versus-seed', raw, 0, 2 ** 31);
+
+  raw = given('mode-tabs', 'browser');
+  if (raw !== undefined) browser.tabs = list('mode-tabs', raw, (s) => int('mode-tabs', s, 2, 200));
   raw = given('browser-modes', 'browser');
   if (raw !== undefined) {
     const compared = list('browser-modes', raw, (s) => mode('browser-modes', s));

@@ -85,6 +85,7 @@ function fixture(): BenchResults {
       scale: { nodes: 100_000, mode: 'push-pull', seed: 1, wallTimeS: 321.5, peakRssMB: 4321, events: 123, rounds: 17.3, coverage: 1, rmr: 3.01, messages: 9, payloadMessages: 9, meanDegree: 6.7, processWallMs: 330_000 },
     },
     browser: [mesh],
+    versus: null,
     errors: [],
   };
 }
