@@ -18,7 +18,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { splitFlag, wholeNumber } from './cli-args.ts';
+import { eachFlag, wholeNumber } from './cli-args.ts';
 import { DEFAULT_OPTIONS } from '../client/src/core/options.ts';
 import { crashTab } from './churn.ts';
 import { hook } from './hook.ts';
@@ -54,10 +54,7 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
     }
     return parsed.value;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = splitFlag(arg);
-    const value = (): string | undefined => inline ?? argv[++i];
+  const walked = eachFlag(argv, (flag, value, arg) => {
     switch (flag) {
       case '--tabs':
         tabs = int('--tabs', value(), 2, 64) ?? tabs;
@@ -75,13 +72,12 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
       case '--headless':
         headless = true;
         break;
-      case '--help':
-      case '-h':
-        return 'help';
       default:
         problems.push(`unknown option ${JSON.stringify(arg)}`);
+        break;
     }
-  }
+  });
+  if (walked === 'help') return 'help';
   const killed = kill ?? Math.min(3, tabs - 2);
   if (killed > tabs - 2) problems.push(`--kill ${killed} leaves fewer than 2 of ${tabs} tabs; use at most ${tabs - 2}`);
   if (problems.length > 0) throw new Error(problems.join('\n'));

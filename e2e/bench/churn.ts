@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { DEFAULT_OPTIONS } from '../../client/src/core/options.ts';
 import { crashTab } from '../churn.ts';
-import { splitFlag, wholeNumber } from '../cli-args.ts';
+import { eachFlag, wholeNumber } from '../cli-args.ts';
 import { hook } from '../hook.ts';
 import type { ChurnRecorder } from '../probe-globals.ts';
 import { ensureBuiltClient, MeshRun, meshProblems, reexecInNamespace, waitUntil } from '../scenario.ts';
@@ -214,10 +214,7 @@ function parseArgs(argv: readonly string[]): { tabs: number[]; kill: number; rep
     if ('problem' in parsed) throw new Error(parsed.problem);
     return parsed.value;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = splitFlag(arg);
-    const value = (): string | undefined => inline ?? argv[++i];
+  const walked = eachFlag(argv, (flag, value, arg) => {
     switch (flag) {
       case '--tabs':
         tabs = (value() ?? '').split(',').map((t) => int('--tabs', t, 4, 64));
@@ -231,13 +228,11 @@ function parseArgs(argv: readonly string[]): { tabs: number[]; kill: number; rep
       case '--rumor-every-ms':
         rumorEveryMs = int('--rumor-every-ms', value(), 50, 60_000);
         break;
-      case '--help':
-      case '-h':
-        return 'help';
       default:
         throw new Error(`unknown option ${JSON.stringify(arg)}`);
     }
-  }
+  });
+  if (walked === 'help') return 'help';
   for (const n of tabs) if (kill > n - 3) throw new Error(`--kill ${kill} is too many for ${n} tabs (at most ${n - 3})`);
   return { tabs, kill, repeat, rumorEveryMs };
 }

@@ -240,15 +240,17 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
     if (raw !== undefined && !options[part].run) throw new BadOption(`--${name} has no effect with --${skipFlag[part]}`);
     return raw;
   };
+  const intOf = (name: Valued, part: 'sim' | 'browser' | 'versus', min: number, max: number): number | undefined => {
+    const raw = given(name, part);
+    return raw === undefined ? undefined : int(name, raw, min, max);
+  };
 
   let raw = given('sim-nodes', 'sim');
   if (raw !== undefined) sim.nodes = list('sim-nodes', raw, (s) => int('sim-nodes', s, 2, 1_000_000));
   raw = given('sim-modes', 'sim');
   if (raw !== undefined) sim.modes = list('sim-modes', raw, (s) => mode('sim-modes', s));
-  raw = given('seeds', 'sim');
-  if (raw !== undefined) sim.seeds = int('seeds', raw, 1, 10_000);
-  raw = given('seeds-large', 'sim');
-  if (raw !== undefined) sim.seedsLarge = int('seeds-large', raw, 1, 10_000);
+  sim.seeds = intOf('seeds', 'sim', 1, 10_000) ?? sim.seeds;
+  sim.seedsLarge = intOf('seeds-large', 'sim', 1, 10_000) ?? sim.seedsLarge;
   raw = given('scale-nodes', 'sim');
   if (raw !== undefined) {
     if (flags.has('skip-scale')) throw new BadOption('give --scale-nodes or --skip-scale, not both');
@@ -258,21 +260,15 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
     if (!sim.run) throw new BadOption('--skip-scale has no effect with --skip-sim');
     sim.scaleNodes = 0;
   }
-  raw = given('jobs', 'sim');
-  if (raw !== undefined) sim.jobs = int('jobs', raw, 1, 64);
+  sim.jobs = intOf('jobs', 'sim', 1, 64) ?? sim.jobs;
 
   raw = given('tabs', 'versus');
   if (raw !== undefined) versus.tabs = list('tabs', raw, (s) => int('tabs', s, 2, 100));
-  raw = given('repeat', 'versus');
-  if (raw !== undefined) versus.repeat = int('repeat', raw, 1, 100);
-  raw = given('updates', 'versus');
-  if (raw !== undefined) versus.updates = int('updates', raw, 1, 10_000);
-  raw = given('idle-ms', 'versus');
-  if (raw !== undefined) versus.idleMs = int('idle-ms', raw, 1000, 600_000);
-  raw = given('open-concurrency', 'versus');
-  if (raw !== undefined) versus.openConcurrency = int('open-concurrency', raw, 1, 64);
-  raw = given('versus-seed', 'versus');
-  if (raw !== undefined) versus.seed = int('versus-seed', raw, 0, 2 ** 31);
+  versus.repeat = intOf('repeat', 'versus', 1, 100) ?? versus.repeat;
+  versus.updates = intOf('updates', 'versus', 1, 10_000) ?? versus.updates;
+  versus.idleMs = intOf('idle-ms', 'versus', 1000, 600_000) ?? versus.idleMs;
+  versus.openConcurrency = intOf('open-concurrency', 'versus', 1, 64) ?? versus.openConcurrency;
+  versus.seed = intOf('versus-seed', 'versus', 0, 2 ** 31) ?? versus.seed;
 
   raw = given('mode-tabs', 'browser');
   if (raw !== undefined) browser.tabs = list('mode-tabs', raw, (s) => int('mode-tabs', s, 2, 200));
@@ -282,18 +278,12 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
     if (compared.includes(BASELINE_MODE)) throw new BadOption(`--browser-modes: ${BASELINE_MODE} is the baseline and always runs; leave it out`);
     browser.modes = [...compared, BASELINE_MODE];
   }
-  raw = given('rumors', 'browser');
-  if (raw !== undefined) browser.rumors = int('rumors', raw, 1, 10_000);
-  raw = given('warmup-rumors', 'browser');
-  if (raw !== undefined) browser.warmupRumors = int('warmup-rumors', raw, 0, 100);
-  raw = given('period-ms', 'browser');
-  if (raw !== undefined) browser.periodMs = int('period-ms', raw, 10, 3_600_000);
-  raw = given('fanout', 'browser');
-  if (raw !== undefined) browser.fanout = int('fanout', raw, 1, 64);
-  raw = given('seed', 'browser');
-  if (raw !== undefined) browser.seed = int('seed', raw, 0, 2 ** 31);
-  raw = given('concurrency', 'browser');
-  if (raw !== undefined) browser.openConcurrency = int('concurrency', raw, 1, 64);
+  browser.rumors = intOf('rumors', 'browser', 1, 10_000) ?? browser.rumors;
+  browser.warmupRumors = intOf('warmup-rumors', 'browser', 0, 100) ?? browser.warmupRumors;
+  browser.periodMs = intOf('period-ms', 'browser', 10, 3_600_000) ?? browser.periodMs;
+  browser.fanout = intOf('fanout', 'browser', 1, 64) ?? browser.fanout;
+  browser.seed = intOf('seed', 'browser', 0, 2 ** 31) ?? browser.seed;
+  browser.openConcurrency = intOf('concurrency', 'browser', 1, 64) ?? browser.openConcurrency;
 
   raw = get('out-dir');
   if (raw !== undefined) {

@@ -22,10 +22,11 @@ export interface VersusResults {
 
 /**
  * A first guess of one session's wall time before any ran, from runs on the 2-core machine this
- * was written on (opening, linking, settling, idle window, updates, closing): ~25 s + ~2 s a tab.
+ * was written on, under a load average of about 20 (opening, linking, settling, idle window,
+ * updates, closing): about 30 s + the idle window + 4 s a tab. It is refined after each session.
  */
 export function priorSessionMs(s: Pick<Session, 'tabs'>, idleMs: number): number {
-  return 25_000 + idleMs + 2000 * s.tabs;
+  return 30_000 + idleMs + 4000 * s.tabs;
 }
 
 export async function runVersus(

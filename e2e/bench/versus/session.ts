@@ -9,6 +9,7 @@
 import { loadavg } from 'node:os';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumContextOptions } from '../../browsers.ts';
+import { loadPages } from '../../load-pages.ts';
 import type { WireCounts } from '../../probe-globals.ts';
 import { installWireProbe, wireCounts } from '../../wire-probe.ts';
 import { browserProcesses, cpuPercent, pssMB, TICKS_PER_SECOND } from '../proc.ts';
@@ -60,16 +61,9 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
     }
 
     // 1. Open the tabs, `openConcurrency` at once, each in its own context.
-    let next = 0;
-    let loaded = 0;
-    await Promise.all(
-      Array.from({ length: Math.max(1, Math.min(s.openConcurrency, n)) }, async () => {
-        while (next < n) {
-          await (tabs[next++] as Page).goto(running.url, { waitUntil: 'load' });
-          if (++loaded % 8 === 0 || loaded === n) progress(`  ${tag}: ${loaded}/${n} tabs loaded`);
-        }
-      }),
-    );
+    await loadPages(tabs, running.url, s.openConcurrency, (loaded) => {
+      if (loaded % 8 === 0 || loaded === n) progress(`  ${tag}: ${loaded}/${n} tabs loaded`);
+    });
 
     // 2. Every tab linked (at least one open data channel), within the bound.
     let now = await counts(tabs);
