@@ -1,31 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { combine, compare, comparisonRows, comparisonTable, estimateRemainingMs, schedule, type RepetitionFigures } from './figures.ts';
-import type { SystemName } from './systems.ts';
-
-function rep(system: SystemName, tabs: number, repetition: number, over: Partial<RepetitionFigures> = {}): RepetitionFigures {
-  return {
-    system,
-    tabs,
-    repetition,
-    updateToEveryTabMs: [100, 200, 300],
-    updates: 3,
-    updatesComplete: 3,
-    messagesPerUpdate: 100,
-    idleMessagesPerSecond: 50,
-    idleCpuPercent: 40,
-    idleCpuByKind: { browser: 10, renderer: 30 },
-    links: [3, 4, 5],
-    openToAllLinkedMs: 10_000,
-    tabsUnlinked: 0,
-    navigationToFirstLinkMs: [1000, 2000],
-    settledMs: 12_000,
-    browserPssMB: 500,
-    loadAverage: { start: 1, end: 1 },
-    chromiumVersion: '1.0',
-    durationMs: 60_000,
-    ...over,
-  };
-}
+import { combine, compare, comparisonRows, comparisonTable, estimateRemainingMs, schedule } from './figures.ts';
+import { rep } from './figures.fixture.ts';
 
 describe('combine', () => {
   it('takes per repetition the median and max over updates, then medians over repetitions', () => {

@@ -35,7 +35,7 @@ export async function runVersus(
   progress: (line: string) => void,
 ): Promise<VersusResults> {
   const started = Date.now();
-  const bounds = { settleMs: 5000, settleBoundMs: 180_000, linkTimeoutMs: 150_000, updateTimeoutMs: 30_000 };
+  const bounds = { settleMs: 5000, settleBoundMs: 60_000, linkTimeoutMs: 60_000, updateTimeoutMs: 30_000 };
   const results: VersusResults = { settings: { ...options, ...bounds }, repetitions: [], comparisons: [], errors: [], durationMs: 0 };
   progress('versus: bundling the y-webrtc page (vite)');
   const page = await buildYWebrtcPage();

@@ -26,9 +26,9 @@ export interface SessionSettings {
   idleMs: number;
   /** Links count as settled after this long without one opening or closing... */
   settleMs: number;
-  /** ... or at this bound after the first tab opened (then measured anyway). */
+  /** ... or this long after every tab had a link (then measured anyway). */
   settleBoundMs: number;
-  /** Bound for every tab to have a link. */
+  /** Bound for every tab to have a link, from the moment the last tab loaded. */
   linkTimeoutMs: number;
   /** An update that has not reached every tab by then counts as not delivered. */
   updateTimeoutMs: number;
@@ -66,8 +66,9 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
     });
 
     // 2. Every tab linked (at least one open data channel), within the bound.
+    const loadedAt = Date.now();
     let now = await counts(tabs);
-    while (now.some((c) => c.firstOpenMs === null) && Date.now() - started < s.linkTimeoutMs) {
+    while (now.some((c) => c.firstOpenMs === null) && Date.now() - loadedAt < s.linkTimeoutMs) {
       await sleep(500);
       now = await counts(tabs);
     }
@@ -75,13 +76,14 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
     const unlinked = now.filter((c) => c.firstOpenMs === null).length;
     const openToAllLinkedMs = unlinked > 0 ? null : round1(Math.max(...now.map((c) => c.timeOrigin + (c.firstOpenMs ?? 0))) - origin);
     const navigationToFirstLinkMs = now.slice(1).flatMap((c) => (c.firstOpenMs === null ? [] : [round1(c.firstOpenMs)]));
-    progress(`  ${tag}: ${unlinked === 0 ? `every tab linked ${openToAllLinkedMs} ms after the first opened` : `${unlinked} tabs without a link after ${s.linkTimeoutMs} ms`}`);
+    progress(`  ${tag}: ${unlinked === 0 ? `every tab linked ${openToAllLinkedMs} ms after the first opened` : `${unlinked} tabs without a link ${s.linkTimeoutMs} ms after the last loaded`}`);
 
     // 3. Settled: no link opened or closed for settleMs.
     const changes = (cs: readonly WireCounts[]): number => sum(cs.map((c) => c.opened + c.closed));
     let last = changes(now);
-    let stillSince = Date.now();
-    while (Date.now() - stillSince < s.settleMs && Date.now() - started < s.settleBoundMs) {
+    const linkedAt = Date.now();
+    let stillSince = linkedAt;
+    while (Date.now() - stillSince < s.settleMs && Date.now() - linkedAt < s.settleBoundMs) {
       await sleep(1000);
       now = await counts(tabs);
       if (changes(now) !== last) {
@@ -91,7 +93,7 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
     }
     const settled = Date.now() - stillSince >= s.settleMs;
     const settledMs = settled ? round1(stillSince - origin) : null;
-    progress(`  ${tag}: ${settled ? `links settled ${settledMs} ms after the first tab opened` : `links still changing at ${s.settleBoundMs} ms; measuring anyway`}`);
+    progress(`  ${tag}: ${settled ? `links settled ${settledMs} ms after the first tab opened` : `links still changing ${s.settleBoundMs} ms after every tab had one; measuring anyway`}`);
 
     // 4. Idle window: nothing but the systems' own background work (no polling of the tabs in it).
     const idleBefore = await counts(tabs);
