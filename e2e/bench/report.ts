@@ -5,7 +5,7 @@
 import { formatSweepTable } from '../../client/src/sim/sweep.ts';
 import type { BenchResults } from './results.ts';
 import { barChart, escapeXml } from './svg.ts';
-import { comparisonTable, type Comparison, type SystemFigures } from './versus/figures.ts';
+import { comparisonTable, type SystemFigures } from './versus/figures.ts';
 import { SYSTEMS, type SystemName } from './versus/systems.ts';
 import { formatTable, meshTable, modesTable, ratiosTable, scaleTable, simTable, type Table } from './tables.ts';
 
@@ -83,35 +83,32 @@ export function charts(r: BenchResults): string[] {
   const comparisons = r.versus?.comparisons ?? [];
   if (comparisons.length > 0) {
     const groups = comparisons.map((c) => `${c.tabs} tabs`);
-    const of = (c: Comparison, system: SystemName): SystemFigures | null => (system === 'mesh' ? c.mesh : c.yWebrtc);
+    // One figure of one system at every tab count.
+    const column = (system: SystemName, pick: (f: SystemFigures) => number | null): (number | null)[] =>
+      comparisons.map((c) => {
+        const f = system === 'mesh' ? c.mesh : c.yWebrtc;
+        return f === null ? null : pick(f);
+      });
     out.push(
       barChart({
         title: 'Beside y-webrtc: update to every tab',
         yLabel: 'ms (median over repetitions)',
         groups,
         whiskerLabel: 'max',
-        series: SYSTEMS.map((system) => ({
-          name: system,
-          values: comparisons.map((c) => of(c, system)?.updateMedianMs ?? null),
-          whiskers: comparisons.map((c) => of(c, system)?.updateMaxMs ?? null),
-        })),
+        series: SYSTEMS.map((name) => ({ name, values: column(name, (f) => f.updateMedianMs), whiskers: column(name, (f) => f.updateMaxMs) })),
       }),
       barChart({
         title: 'Beside y-webrtc: data-channel messages',
         yLabel: 'messages per update',
         groups,
         markLabel: 'idle messages per second, all tabs',
-        series: SYSTEMS.map((system) => ({
-          name: system,
-          values: comparisons.map((c) => of(c, system)?.messagesPerUpdate ?? null),
-          marks: comparisons.map((c) => of(c, system)?.idleMessagesPerSecond ?? null),
-        })),
+        series: SYSTEMS.map((name) => ({ name, values: column(name, (f) => f.messagesPerUpdate), marks: column(name, (f) => f.idleMessagesPerSecond) })),
       }),
       barChart({
         title: 'Beside y-webrtc: idle browser CPU',
         yLabel: '% of one core',
         groups,
-        series: SYSTEMS.map((system) => ({ name: system, values: comparisons.map((c) => of(c, system)?.idleCpuPercent ?? null) })),
+        series: SYSTEMS.map((name) => ({ name, values: column(name, (f) => f.idleCpuPercent) })),
       }),
     );
   }
