@@ -151,7 +151,7 @@ describe('the comparison with y-webrtc', () => {
   const reps = [rep('y-webrtc', 24, 0, { messagesPerUpdate: 1000 }), rep('mesh', 24, 0, { messagesPerUpdate: 50 })];
   const withVersus = (): BenchResults => {
     const r = fixture();
-    return { ...r, versus: { settings: { ...r.options.versus, settleMs: 5000, settleBoundMs: 60_000, linkTimeoutMs: 60_000, updateTimeoutMs: 30_000 }, repetitions: reps, comparisons: compare(reps), errors: [], durationMs: 1 } };
+    return { ...r, versus: { settings: { ...r.options.versus, settleMs: 5000, settleBoundMs: 60_000, loadTimeoutMs: 120_000, linkTimeoutMs: 60_000, updateTimeoutMs: 30_000 }, repetitions: reps, comparisons: compare(reps), errors: [], durationMs: 1 } };
   };
 
   it('prints both columns and the ratio in the text report', () => {

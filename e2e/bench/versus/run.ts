@@ -10,7 +10,7 @@ import { meshSystem, SYSTEMS, yWebrtcSystem, type SystemName, type SystemUnderTe
 import { buildYWebrtcPage } from './ywebrtc.ts';
 
 export interface VersusResults {
-  settings: BenchOptions['versus'] & { settleMs: number; settleBoundMs: number; linkTimeoutMs: number; updateTimeoutMs: number };
+  settings: BenchOptions['versus'] & { settleMs: number; settleBoundMs: number; loadTimeoutMs: number; linkTimeoutMs: number; updateTimeoutMs: number };
   /** Every repetition, in the order run. */
   repetitions: RepetitionFigures[];
   /** Medians over repetitions per tab count, both systems. */
@@ -35,7 +35,7 @@ export async function runVersus(
   progress: (line: string) => void,
 ): Promise<VersusResults> {
   const started = Date.now();
-  const bounds = { settleMs: 5000, settleBoundMs: 60_000, linkTimeoutMs: 60_000, updateTimeoutMs: 30_000 };
+  const bounds = { settleMs: 5000, settleBoundMs: 60_000, loadTimeoutMs: 120_000, linkTimeoutMs: 60_000, updateTimeoutMs: 30_000 };
   const results: VersusResults = { settings: { ...options, ...bounds }, repetitions: [], comparisons: [], errors: [], durationMs: 0 };
   progress('versus: bundling the y-webrtc page (vite)');
   const page = await buildYWebrtcPage();

@@ -9,7 +9,7 @@
 import { loadavg } from 'node:os';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumContextOptions } from '../../browsers.ts';
-import { loadPages } from '../../load-pages.ts';
+import { openInTurn } from '../../load-pages.ts';
 import type { WireCounts } from '../../probe-globals.ts';
 import { installWireProbe, wireCounts } from '../../wire-probe.ts';
 import { browserProcesses, cpuPercent, pssMB, TICKS_PER_SECOND } from '../proc.ts';
@@ -28,6 +28,8 @@ export interface SessionSettings {
   settleMs: number;
   /** ... or this long after every tab had a link (then measured anyway). */
   settleBoundMs: number;
+  /** Bound for one tab to load. */
+  loadTimeoutMs: number;
   /** Bound for every tab to have a link, from the moment the last tab loaded. */
   linkTimeoutMs: number;
   /** An update that has not reached every tab by then counts as not delivered. */
@@ -53,17 +55,23 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: s.chromiumPath, args: [...chromiumArgs] });
-    const tabs: Page[] = [];
-    for (let i = 0; i < n; i++) {
-      const context = await browser.newContext(chromiumContextOptions);
-      await installWireProbe(context);
-      tabs.push(await context.newPage());
-    }
-
-    // 1. Open the tabs, `openConcurrency` at once, each in its own context.
-    await loadPages(tabs, running.url, s.openConcurrency, (loaded) => {
-      if (loaded % 8 === 0 || loaded === n) progress(`  ${tag}: ${loaded}/${n} tabs loaded`);
-    });
+    // 1. Open the tabs, `openConcurrency` at once, each in its own context (created as its turn comes).
+    const launched = browser;
+    const tabs = await openInTurn(
+      n,
+      s.openConcurrency,
+      async () => {
+        const context = await launched.newContext(chromiumContextOptions);
+        await installWireProbe(context);
+        const page = await context.newPage();
+        // A loaded machine can take longer than Playwright's 30 s default to load one tab of many.
+        await page.goto(running.url, { waitUntil: 'load', timeout: s.loadTimeoutMs });
+        return page;
+      },
+      (loaded) => {
+        if (loaded % 8 === 0 || loaded === n) progress(`  ${tag}: ${loaded}/${n} tabs loaded`);
+      },
+    );
 
     // 2. Every tab linked (at least one open data channel), within the bound.
     const loadedAt = Date.now();
