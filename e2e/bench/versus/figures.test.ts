@@ -62,8 +62,11 @@ describe('comparisonRows', () => {
     expect(row('every update reached')).toMatchObject({ mesh: 'yes (3/3)', met: true, ratio: null });
   });
 
-  it('lists CPU per process kind without a goal', () => {
+  it('lists CPU per process kind without a goal, leaving out kinds idle in both', () => {
     expect(row('  of which renderer')).toMatchObject({ goal: '', met: null, ratio: 1 });
+    const [idleKind] = compare([rep('y-webrtc', 6, 0, { idleCpuByKind: { renderer: 5, zygote: 0 } }), rep('mesh', 6, 0, { idleCpuByKind: { renderer: 4, zygote: 0 } })]);
+    if (idleKind === undefined) throw new Error('no comparison');
+    expect(comparisonRows(idleKind).map((r) => r.figure)).not.toContain('  of which zygote');
   });
 
   it('shows a missing system as dashes, with no ratio', () => {

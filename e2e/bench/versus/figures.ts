@@ -144,7 +144,10 @@ function delivered(f: SystemFigures | null): string {
 export function comparisonRows(c: Comparison): ComparisonRow[] {
   const y = c.yWebrtc;
   const m = c.mesh;
-  const kinds = [...new Set([...Object.keys(y?.idleCpuByKind ?? {}), ...Object.keys(m?.idleCpuByKind ?? {})])].sort();
+  // Process kinds that used any CPU in either system (idle storage or zygote processes say nothing).
+  const kinds = [...new Set([...Object.keys(y?.idleCpuByKind ?? {}), ...Object.keys(m?.idleCpuByKind ?? {})])]
+    .filter((kind) => (y?.idleCpuByKind[kind] ?? 0) > 0 || (m?.idleCpuByKind[kind] ?? 0) > 0)
+    .sort();
   const rows: ComparisonRow[] = [
     ratioRow('update to every tab, median (ms)', y?.updateMedianMs ?? null, m?.updateMedianMs ?? null, (x) => num(x, 0), 0.5),
     ratioRow('update to every tab, max (ms)', y?.updateMaxMs ?? null, m?.updateMaxMs ?? null, (x) => num(x, 0), 1),
