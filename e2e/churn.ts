@@ -8,84 +8,43 @@
  * - a pagehide probe: each page gets a random token; on `pagehide` it posts the token on a
  *   BroadcastChannel that every other page of the origin records. A tab killed by `crashTab`
  *   must never show up there (it had no chance to say `leave`); a tab closed normally does.
- * - a peer connection count: RTCPeerConnection is subclassed to remember every instance, so a
- *   test can count the connections that are really up in a tab and compare with its neighbours.
+ * - the wire probe (wire-probe.ts): among its counts, the peer connections that are really up in
+ *   a tab, to compare with its neighbours.
  *
  * No @playwright/test runner import here, so plain scripts can use it too.
  */
 import type { BrowserContext, Page } from '@playwright/test';
+import { withTimeout } from './bounded.ts';
+import { installWireProbe } from './wire-probe.ts';
 
-export interface ProbeWindow {
-  /** This page's pagehide token. */
-  __e2eToken: string;
-  /** Tokens other pages posted from their pagehide handlers. */
-  __e2ePagehides: string[];
-  /** RTCPeerConnections of this page whose connectionState is `connected`. */
-  __e2eConnectedPeerConnections(): number;
-}
+export { connectedPeerConnections } from './wire-probe.ts';
 
 /** The init script (runs in every page before the app). Keep it self-contained: it is serialized. */
-function probes(): void {
-  const w = window as unknown as ProbeWindow & Window;
+function pagehideProbe(): void {
   const token = `${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   const pagehides: string[] = [];
   const channel = new BroadcastChannel('e2e-pagehide-probe');
   channel.onmessage = (event: MessageEvent) => pagehides.push(String(event.data));
   addEventListener('pagehide', () => channel.postMessage(token));
-  const connections: RTCPeerConnection[] = [];
-  const Original = window.RTCPeerConnection;
-  if (typeof Original === 'function') {
-    const Counted = class extends Original {
-      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-        super(...args);
-        connections.push(this);
-      }
-    };
-    Object.defineProperty(window, 'RTCPeerConnection', { value: Counted, configurable: true, writable: true });
-  }
-  Object.defineProperty(w, '__e2eToken', { value: token });
-  Object.defineProperty(w, '__e2ePagehides', { value: pagehides });
-  Object.defineProperty(w, '__e2eConnectedPeerConnections', {
-    value: () => connections.filter((pc) => pc.connectionState === 'connected').length,
-  });
+  Object.defineProperty(window, '__e2eToken', { value: token });
+  Object.defineProperty(window, '__e2ePagehides', { value: pagehides });
 }
 
-/**
- * Installs the probes in every page the context opens from now on. Also a no-op `__name`: scripts
- * run by tsx (esbuild's keepNames) wrap named functions and classes in a `__name(...)` helper that
- * does not exist in the page, so functions they pass to page.evaluate or as init scripts need it.
- */
+/** Installs the wire probe and the pagehide probe in every page the context opens from now on. */
 export async function installProbes(context: BrowserContext): Promise<void> {
-  await context.addInitScript({ content: 'globalThis.__name ??= (target) => target;' });
-  await context.addInitScript(probes);
+  await installWireProbe(context);
+  await context.addInitScript(pagehideProbe);
 }
 
 export function probeToken(page: Page): Promise<string> {
-  return page.evaluate(() => (window as unknown as ProbeWindow).__e2eToken);
+  return page.evaluate(() => {
+    if (window.__e2eToken === undefined) throw new Error('window.__e2eToken is not defined (installProbes before opening the page)');
+    return window.__e2eToken;
+  });
 }
 
 export function pagehidesSeen(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...(window as unknown as ProbeWindow).__e2ePagehides]);
-}
-
-export function connectedPeerConnections(page: Page): Promise<number> {
-  return page.evaluate(() => (window as unknown as ProbeWindow).__e2eConnectedPeerConnections());
-}
-
-function withBound<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+  return page.evaluate(() => [...(window.__e2ePagehides ?? [])]);
 }
 
 /**
@@ -97,7 +56,7 @@ export async function crashTab(page: Page, boundMs = 10_000): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   // The command never gets an answer: the renderer that would answer is gone.
   cdp.send('Page.crash').catch(() => undefined);
-  await withBound(crashed, boundMs, 'Page.crash');
+  await withTimeout(crashed, boundMs, () => new Error(`Page.crash: not within ${boundMs} ms`));
 }
 
 export interface FrozenTab {
@@ -119,7 +78,7 @@ export interface FrozenTab {
 export async function freezeTab(page: Page, boundMs = 10_000): Promise<FrozenTab> {
   await page.evaluate(() => {
     const ticks = { last: performance.now(), maxGap: 0 };
-    (window as unknown as { __e2eTicks: typeof ticks }).__e2eTicks = ticks;
+    window.__e2eTicks = ticks;
     setInterval(() => {
       const at = performance.now();
       ticks.maxGap = Math.max(ticks.maxGap, at - ticks.last);
@@ -130,7 +89,7 @@ export async function freezeTab(page: Page, boundMs = 10_000): Promise<FrozenTab
   await cdp.send('Debugger.enable');
   const paused = new Promise<void>((resolve) => cdp.once('Debugger.paused', () => resolve()));
   await cdp.send('Debugger.pause');
-  await withBound(paused, boundMs, 'Debugger.pause');
+  await withTimeout(paused, boundMs, () => new Error(`Debugger.pause: not within ${boundMs} ms`));
   const frozenAt = Date.now();
   return {
     frozenAt,
@@ -143,7 +102,7 @@ export async function freezeTab(page: Page, boundMs = 10_000): Promise<FrozenTab
       const stalledMs = await page.evaluate(
         () =>
           new Promise<number>((resolve) =>
-            setTimeout(() => resolve((window as unknown as { __e2eTicks: { maxGap: number } }).__e2eTicks.maxGap), 250),
+            setTimeout(() => resolve(window.__e2eTicks?.maxGap ?? Number.NaN), 250),
           ),
       );
       return { wokeAt, stalledMs };

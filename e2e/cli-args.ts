@@ -13,3 +13,18 @@ export function wholeNumber(name: string, raw: string | undefined, min: number, 
   }
   return { value: Number(raw) };
 }
+
+/**
+ * Walks the command line: calls `onFlag` with each argument's flag and a reader of its value (the
+ * inline `=value`, else the next argument, which it then consumes). Stops at `--help` or `-h` and
+ * returns 'help'; else 'done'.
+ */
+export function eachFlag(argv: readonly string[], onFlag: (flag: string, value: () => string | undefined, arg: string) => void): 'help' | 'done' {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = splitFlag(arg);
+    if (flag === '--help' || flag === '-h') return 'help';
+    onFlag(flag, () => inline ?? argv[++i], arg);
+  }
+  return 'done';
+}

@@ -18,9 +18,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { splitFlag, wholeNumber } from './cli-args.ts';
+import { eachFlag, wholeNumber } from './cli-args.ts';
 import { DEFAULT_OPTIONS } from '../client/src/core/options.ts';
 import { crashTab } from './churn.ts';
+import { hook } from './hook.ts';
 import { ensureBuiltClient, formatTable, MeshRun, meshProblems, reexecInNamespace, repoRoot, waitUntil, type TabRow } from './scenario.ts';
 
 const HELP = `Usage: npm run demo -- [options]
@@ -53,10 +54,7 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
     }
     return parsed.value;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = splitFlag(arg);
-    const value = (): string | undefined => inline ?? argv[++i];
+  const walked = eachFlag(argv, (flag, value, arg) => {
     switch (flag) {
       case '--tabs':
         tabs = int('--tabs', value(), 2, 64) ?? tabs;
@@ -74,13 +72,12 @@ export function parseDemoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): 
       case '--headless':
         headless = true;
         break;
-      case '--help':
-      case '-h':
-        return 'help';
       default:
         problems.push(`unknown option ${JSON.stringify(arg)}`);
+        break;
     }
-  }
+  });
+  if (walked === 'help') return 'help';
   const killed = kill ?? Math.min(3, tabs - 2);
   if (killed > tabs - 2) problems.push(`--kill ${killed} leaves fewer than 2 of ${tabs} tabs; use at most ${tabs - 2}`);
   if (problems.length > 0) throw new Error(problems.join('\n'));
@@ -156,8 +153,8 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
 
     setStep('3. tab 0 publishes a rumor and adds +1, +1, +1, +2 to the counter (no server)');
     const first = run.tabs[0] as Page;
-    rumorIds.push(await first.evaluate(() => (window as unknown as { __mesh: { publish(t: string): string } }).__mesh.publish('hello from tab 0, no server involved')));
-    for (const delta of [1, 1, 1, 2]) await first.evaluate((d) => (window as unknown as { __mesh: { add(d: number): void } }).__mesh.add(d), delta);
+    rumorIds.push(await hook(first).publish('hello from tab 0, no server involved'));
+    for (const delta of [1, 1, 1, 2]) await hook(first).add(delta);
     const sum = 5;
     const spread = await waitUntil(
       async () =>
@@ -178,7 +175,7 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
     setStep(`4. killing ${victims.map((v) => run.label(v)).join(', ')} abruptly; tab 0 publishes again during the churn`);
     const killedAt = Date.now();
     await Promise.all(victims.map((v) => crashTab(v)));
-    rumorIds.push(await first.evaluate(() => (window as unknown as { __mesh: { publish(t: string): string } }).__mesh.publish('published by tab 0 while tabs were dying')));
+    rumorIds.push(await hook(first).publish('published by tab 0 while tabs were dying'));
     const heal = await waitUntil(
       async () =>
         (await poll(survivors)).flatMap((r, _, all) => {

@@ -24,9 +24,9 @@ export async function callHook<K extends MeshMethod>(page: Page, name: K, ...arg
     ([method, params]) => {
       const mesh = window.__mesh;
       if (mesh === undefined) throw new Error(`window.__mesh is not defined (calling ${method})`);
-      const fn = mesh[method] as unknown;
+      const fn: unknown = mesh[method];
       if (typeof fn !== 'function') throw new Error(`window.__mesh.${method} is not a function`);
-      return (fn as (...a: unknown[]) => unknown).apply(mesh, params) as never;
+      return Reflect.apply(fn, mesh, params) as never;
     },
     [name, args] as [K, Args<K>],
   );

@@ -13,7 +13,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from '@playwri
 import { createSignalingServer, type SignalingServer } from '../signaling-server/src/server.ts';
 import { chromiumArgs, chromiumContextOptions } from './browsers.ts';
 import { installProbes } from './churn.ts';
-import type { MeshHook } from './hook.ts';
+import { loadPages } from './load-pages.ts';
+import { asymmetricLinks, reachable } from './mesh-graph.ts';
 import { findChromium, inLoopbackNamespace, INSTALL_CHROMIUM_HINT, namespaceUnavailable } from './netns.mjs';
 
 export const repoRoot: string = fileURLToPath(new URL('..', import.meta.url));
@@ -39,6 +40,8 @@ export interface TabRow {
   label: string;
   /** False once the tab was killed (or does not answer). */
   alive: boolean;
+  /** Alive but its mesh has not started yet (no test hook): still loading, no id. */
+  loading: boolean;
   id: string;
   server: boolean;
   neighbors: string[];
@@ -51,11 +54,11 @@ export interface TabRow {
 
 /** One snapshot of a tab through its test hook. */
 export async function readTab(page: Page, label: string): Promise<TabRow> {
-  const dead: TabRow = { label, alive: false, id: '', server: false, neighbors: [], known: [], viaMesh: 0, viaServer: 0, rumors: [], counter: 0 };
+  const dead: TabRow = { label, alive: false, loading: false, id: '', server: false, neighbors: [], known: [], viaMesh: 0, viaServer: 0, rumors: [], counter: 0 };
   if (page.isClosed()) return dead;
   try {
     const row = await page.evaluate(() => {
-      const mesh = (window as unknown as { __mesh?: MeshHook }).__mesh;
+      const mesh = window.__mesh;
       if (mesh === undefined) return null;
       const stats = mesh.stats();
       return {
@@ -69,7 +72,7 @@ export async function readTab(page: Page, label: string): Promise<TabRow> {
         counter: mesh.counter(),
       };
     });
-    return row === null ? { ...dead, alive: true } : { label, alive: true, ...row };
+    return row === null ? { ...dead, alive: true, loading: true } : { label, alive: true, loading: false, ...row };
   } catch {
     return dead; // a crashed tab cannot answer: that is what "killed" means here
   }
@@ -118,15 +121,7 @@ export class MeshRun {
       this.tabs.push(page);
       pages.push(page);
     }
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.max(1, Math.min(concurrency, pages.length)) }, async () => {
-        while (next < pages.length) {
-          const page = pages[next++] as Page;
-          await page.goto(this.url, { waitUntil: 'load' });
-        }
-      }),
-    );
+    await loadPages(pages, this.url, concurrency);
     return pages;
   }
 
@@ -154,29 +149,14 @@ export class MeshRun {
 /** Problems that keep `rows` (the live tabs) from being one connected mesh with links at both ends. */
 export function meshProblems(rows: readonly TabRow[], minDegree: number): string[] {
   const problems: string[] = [];
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const live = new Set(rows.map((r) => r.id));
   for (const row of rows) {
     if (row.neighbors.length < minDegree) problems.push(`${row.label} has ${row.neighbors.length} neighbours`);
-    for (const n of row.neighbors) {
-      const other = byId.get(n);
-      if (other === undefined) problems.push(`${row.label} links to ${n}, not a live tab`);
-      else if (!other.neighbors.includes(row.id)) problems.push(`${row.label} lists ${other.label}, not the other way`);
-    }
+    for (const n of row.neighbors) if (!live.has(n)) problems.push(`${row.label} links to ${n}, not a live tab`);
   }
-  const start = rows[0];
-  if (start !== undefined) {
-    const seen = new Set([start.id]);
-    const queue = [start.id];
-    for (let i = 0; i < queue.length; i++) {
-      for (const n of byId.get(queue[i] as string)?.neighbors ?? []) {
-        if (!seen.has(n) && byId.has(n)) {
-          seen.add(n);
-          queue.push(n);
-        }
-      }
-    }
-    for (const row of rows) if (!seen.has(row.id)) problems.push(`${row.label} not reachable from ${start.label}`);
-  }
+  problems.push(...asymmetricLinks(rows));
+  const reached = reachable(rows);
+  for (const row of rows) if (!reached.has(row.id)) problems.push(`${row.label} not reachable from ${rows[0]?.label}`);
   return problems;
 }
 
@@ -197,23 +177,26 @@ export async function waitUntil(
   }
 }
 
+/** One tab's cells: a tab whose mesh has not started shows as loading, a killed one as KILLED. */
+function tabCells(r: TabRow, rumorIds: readonly string[]): string[] {
+  if (r.loading) return [r.label, '', 'loading', '', '', '', '', ''];
+  if (!r.alive) return [r.label, '', 'KILLED', '', '', '', '', ''];
+  return [
+    r.label,
+    r.id.slice(0, 8),
+    r.server ? 'up' : 'DOWN',
+    String(r.neighbors.length),
+    String(r.viaMesh),
+    String(r.viaServer),
+    rumorIds.length === 0 ? String(r.rumors.length) : `${rumorIds.filter((id) => r.rumors.includes(id)).length}/${rumorIds.length}`,
+    String(r.counter),
+  ];
+}
+
 /** A fixed-width table of tab rows. */
 export function formatTable(rows: readonly TabRow[], rumorIds: readonly string[]): string {
   const head = ['tab', 'peer', 'server', 'degree', 'via mesh', 'via server', 'rumors', 'counter'];
-  const body = rows.map((r) =>
-    r.alive
-      ? [
-          r.label,
-          r.id.slice(0, 8),
-          r.server ? 'up' : 'DOWN',
-          String(r.neighbors.length),
-          String(r.viaMesh),
-          String(r.viaServer),
-          rumorIds.length === 0 ? String(r.rumors.length) : `${rumorIds.filter((id) => r.rumors.includes(id)).length}/${rumorIds.length}`,
-          String(r.counter),
-        ]
-      : [r.label, '', 'KILLED', '', '', '', '', ''],
-  );
+  const body = rows.map((r) => tabCells(r, rumorIds));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');

@@ -15,24 +15,16 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import type { Mode } from '../../client/src/core/options.ts';
 import { createSignalingServer, type SignalingServer } from '../../signaling-server/src/server.ts';
 import { chromiumArgs, chromiumContextOptions } from '../browsers.ts';
+import { loadPages } from '../load-pages.ts';
 import { meshProblems, type TabView } from '../mesh-graph.ts';
 import { measureMode, type ModeFigures, type ModeRunSettings } from './mode-run.ts';
-import { BASELINE_MODE } from './options.ts';
+import { BASELINE_MODE, type BenchOptions } from './options.ts';
 import { ratiosAgainst, round1, seededRandom, summarize, type BaselineRatios, type Summary } from './stats.ts';
 import { firstLinkDelayMs, linkSet, sleep, snapshot, totals } from './tabs.ts';
 
-export interface BrowserMeshOptions {
+/** The per-mode part's options (options.ts) for one tab count, and where the client and the browser are. */
+export interface BrowserMeshOptions extends Omit<BenchOptions['browser'], 'run' | 'tabs'> {
   tabs: number;
-  /** In order; the baseline (flood) should be among them (ratios need it). */
-  modes: readonly Mode[];
-  rumors: number;
-  warmupRumors: number;
-  periodMs: number;
-  fanout: number;
-  /** Seed for picking the publishing tabs. */
-  seed: number;
-  /** Tabs loading at once while opening. */
-  openConcurrency: number;
   staticDir: string;
   chromiumPath: string;
   /** Idle window: no link may open in it (settling); each mode's background rate takes two. Default 5000 ms. */
@@ -97,17 +89,9 @@ export async function measureBrowserMesh(options: BrowserMeshOptions): Promise<B
     const tabs: Page[] = [];
     for (let i = 0; i < n; i++) tabs.push(await context.newPage());
     const openedAt = Date.now();
-    let next = 0;
-    let loaded = 0;
-    await Promise.all(
-      Array.from({ length: Math.max(1, Math.min(options.openConcurrency, n)) }, async () => {
-        while (next < n) {
-          await (tabs[next++] as Page).goto(url.href, { waitUntil: 'load' });
-          loaded++;
-          if (loaded % 4 === 0 || loaded === n) progress(`  ${loaded}/${n} tabs loaded`);
-        }
-      }),
-    );
+    await loadPages(tabs, url.href, options.openConcurrency, (loaded) => {
+      if (loaded % 4 === 0 || loaded === n) progress(`  ${loaded}/${n} tabs loaded`);
+    });
 
     // 2. One connected mesh.
     let views: TabView[] = [];

@@ -26,8 +26,9 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { DEFAULT_OPTIONS } from '../../client/src/core/options.ts';
 import { crashTab } from '../churn.ts';
-import { splitFlag, wholeNumber } from '../cli-args.ts';
-import type { MeshHook } from '../hook.ts';
+import { eachFlag, wholeNumber } from '../cli-args.ts';
+import { hook } from '../hook.ts';
+import type { ChurnRecorder } from '../probe-globals.ts';
 import { ensureBuiltClient, MeshRun, meshProblems, reexecInNamespace, waitUntil } from '../scenario.ts';
 
 export interface ChurnBenchOptions {
@@ -56,13 +57,6 @@ export interface ChurnBenchResult {
   linksAfterKill: { viaMesh: number; viaServer: number };
 }
 
-interface Recorder {
-  hadVictim: boolean;
-  belowAt: number | null;
-  regainedAt: number | null;
-  detectedAt: number | null;
-}
-
 const MESH_TIMEOUT_MS = 180_000;
 const CHURN_BOUND_MS = 90_000;
 const DELIVERY_WAIT_MS = 30_000;
@@ -78,9 +72,10 @@ function median(values: readonly number[]): number | null {
 function startRecorder(page: Page, victims: string[], target: number): Promise<void> {
   return page.evaluate(
     ({ victims: gone, target: want }) => {
-      const mesh = (window as unknown as { __mesh: MeshHook }).__mesh;
-      const rec = { hadVictim: mesh.neighbors().some((p) => gone.includes(p)), belowAt: null as number | null, regainedAt: null as number | null, detectedAt: null as number | null };
-      (window as unknown as { __churn: typeof rec }).__churn = rec;
+      const mesh = window.__mesh;
+      if (mesh === undefined) throw new Error('window.__mesh is not defined');
+      const rec: ChurnRecorder = { hadVictim: mesh.neighbors().some((p) => gone.includes(p)), belowAt: null, regainedAt: null, detectedAt: null };
+      window.__churn = rec;
       const sample = (): void => {
         const now = Date.now();
         const neighbors = mesh.neighbors();
@@ -129,12 +124,19 @@ export async function measureChurn(options: ChurnBenchOptions): Promise<ChurnBen
     // Rumors during the churn, until every survivor regained and detected, or the bound.
     const rumors: Array<{ id: string; origin: Page; sentAt: number }> = [];
     let turn = 0;
-    const recorders = async (): Promise<Recorder[]> =>
-      Promise.all(survivors.map((s) => s.evaluate(() => ({ ...(window as unknown as { __churn: Recorder }).__churn }))));
+    const recorders = async (): Promise<ChurnRecorder[]> =>
+      Promise.all(
+        survivors.map((s) =>
+          s.evaluate(() => {
+            if (window.__churn === undefined) throw new Error('window.__churn is not defined (no recorder started)');
+            return { ...window.__churn };
+          }),
+        ),
+      );
     for (;;) {
       const origin = survivors[turn++ % survivors.length] as Page;
       const sentAt = Date.now();
-      const id = await origin.evaluate(() => (window as unknown as { __mesh: MeshHook }).__mesh.publish('during the churn'));
+      const id = await hook(origin).publish('during the churn');
       rumors.push({ id, origin, sentAt });
       const recs = await recorders();
       const settled = recs.every((r) => (r.belowAt === null || r.regainedAt !== null) && (!r.hadVictim || r.detectedAt !== null));
@@ -149,7 +151,8 @@ export async function measureChurn(options: ChurnBenchOptions): Promise<ChurnBen
       Promise.all(
         survivors.map((s) =>
           s.evaluate((want) => {
-            const mesh = (window as unknown as { __mesh: MeshHook }).__mesh;
+            const mesh = window.__mesh;
+            if (mesh === undefined) throw new Error('window.__mesh is not defined');
             return mesh.rumors().filter((r) => want.includes(r.id) && r.hops > 0).map((r) => ({ id: r.id, sentAt: r.sentAt, receivedAt: r.receivedAt }));
           }, ids),
         ),
@@ -211,10 +214,7 @@ function parseArgs(argv: readonly string[]): { tabs: number[]; kill: number; rep
     if ('problem' in parsed) throw new Error(parsed.problem);
     return parsed.value;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = splitFlag(arg);
-    const value = (): string | undefined => inline ?? argv[++i];
+  const walked = eachFlag(argv, (flag, value, arg) => {
     switch (flag) {
       case '--tabs':
         tabs = (value() ?? '').split(',').map((t) => int('--tabs', t, 4, 64));
@@ -228,13 +228,11 @@ function parseArgs(argv: readonly string[]): { tabs: number[]; kill: number; rep
       case '--rumor-every-ms':
         rumorEveryMs = int('--rumor-every-ms', value(), 50, 60_000);
         break;
-      case '--help':
-      case '-h':
-        return 'help';
       default:
         throw new Error(`unknown option ${JSON.stringify(arg)}`);
     }
-  }
+  });
+  if (walked === 'help') return 'help';
   for (const n of tabs) if (kill > n - 3) throw new Error(`--kill ${kill} is too many for ${n} tabs (at most ${n - 3})`);
   return { tabs, kill, repeat, rumorEveryMs };
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: the simulator sweep and scale run (sim.ts), then real browsers (browser.ts),
- * with progress lines on stderr; writes <out-dir>/latest.json (every figure), a timestamped copy,
+ * `npm run bench`: the simulator sweep and scale run (sim.ts), then real browsers: every mode on
+ * one mesh (browser.ts) and the mesh beside y-webrtc (versus/run.ts), with progress lines on stderr; writes <out-dir>/latest.json (every figure), a timestamped copy,
  * and <out-dir>/report.html (charts), and prints the tables on stdout. It measures; it never fails
  * on a figure (exit 1 only when a part could not be measured, 2 on bad options). See USAGE in
  * options.ts.
@@ -16,6 +16,7 @@ import { parseBenchArgs, USAGE, type BenchOptions } from './options.ts';
 import { renderHtml, renderText } from './report.ts';
 import { environmentAtStart, loadAverages, methodNotes, RESULTS_SCHEMA, type BenchResults } from './results.ts';
 import { runScale, runSimSweep } from './sim.ts';
+import { runVersus } from './versus/run.ts';
 
 const started = Date.now();
 const progress = (line: string): void => {
@@ -77,22 +78,43 @@ async function runSim(options: BenchOptions, results: BenchResults, outDir: stri
 }
 
 async function runBrowsers(options: BenchOptions, results: BenchResults, outDir: string): Promise<void> {
-  const b = options.browser;
   const found = await findChromium();
   if (found === null) {
-    results.errors.push(`browser part: no Chromium. ${INSTALL_CHROMIUM_HINT.join(' ')}`);
+    results.errors.push(`browser parts: no Chromium. ${INSTALL_CHROMIUM_HINT.join(' ')}`);
     return;
   }
   results.environment.chromium = { path: found.path, version: null };
   const client = builtClient();
-  results.browser = [];
   try {
+    if (options.browser.run) await runModes(options, results, outDir, client.dir, found.path);
+    if (options.versus.run) {
+      try {
+        results.versus = await runVersus(options.versus, { clientDir: client.dir, chromiumPath: found.path }, progress);
+        results.errors.push(...results.versus.errors.map((e) => `versus: ${e}`));
+        const version = results.versus.repetitions[0]?.chromiumVersion;
+        if (version !== undefined && results.environment.chromium !== null) results.environment.chromium.version = version;
+        progress(`versus done in ${(results.versus.durationMs / 60_000).toFixed(1)} min`);
+      } catch (error: unknown) {
+        results.errors.push(`versus: ${message(error)}`);
+        progress(`versus FAILED: ${message(error)}`);
+      }
+      save(results, outDir);
+    }
+  } finally {
+    client.cleanup();
+  }
+}
+
+async function runModes(options: BenchOptions, results: BenchResults, outDir: string, clientDir: string, chromiumPath: string): Promise<void> {
+  const b = options.browser;
+  results.browser = [];
+  {
     for (const tabs of b.tabs) {
       progress(`browser: ${tabs} tabs; modes ${b.modes.join(', ')}; ${b.warmupRumors} warm-up + ${b.rumors} rumors each`);
       try {
-        const mesh = await measureBrowserMesh({ ...b, tabs, staticDir: client.dir, chromiumPath: found.path, onProgress: progress });
+        const mesh = await measureBrowserMesh({ ...b, tabs, staticDir: clientDir, chromiumPath, onProgress: progress });
         results.browser.push(mesh);
-        results.environment.chromium.version = mesh.chromiumVersion;
+        if (results.environment.chromium !== null) results.environment.chromium.version = mesh.chromiumVersion;
         progress(`browser: ${tabs} tabs done in ${(mesh.durationMs / 60_000).toFixed(1)} min`);
       } catch (error: unknown) {
         results.errors.push(`browser, ${tabs} tabs: ${message(error)}`);
@@ -100,8 +122,6 @@ async function runBrowsers(options: BenchOptions, results: BenchResults, outDir:
       }
       save(results, outDir);
     }
-  } finally {
-    client.cleanup();
   }
 }
 
@@ -116,7 +136,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const options = parsed.options;
-  if (options.browser.run) {
+  const browsers = options.browser.run || options.versus.run;
+  if (browsers) {
     // As root on Linux: the whole benchmark again, inside a loopback-only network namespace.
     const outer = reexecInNamespace('bench', true);
     if (outer !== null) return outer;
@@ -133,12 +154,13 @@ async function main(argv: readonly string[]): Promise<number> {
     notes: methodNotes(options),
     sim: null,
     browser: null,
+    versus: null,
     errors: [],
   };
   progress(`${results.environment.cpus} CPUs, load average ${results.environment.loadAverage.start.join(' ')}; results to ${outDir}`);
   for (const note of results.notes) progress(`note: ${note}`);
   if (options.sim.run) await runSim(options, results, outDir);
-  if (options.browser.run) await runBrowsers(options, results, outDir);
+  if (browsers) await runBrowsers(options, results, outDir);
   results.environment.loadAverage.end = loadAverages();
   results.finishedAt = new Date().toISOString();
   results.durationMs = Date.now() - started;

@@ -9,10 +9,11 @@
 import { loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import type { Mode } from '../../client/src/core/options.ts';
+import type { MeshDiagnostics } from '../../client/src/mesh/contract.ts';
+import { descendantsPssMB } from './proc.ts';
 import { round1, round2, summarize, type Summary } from './stats.ts';
 import {
   awaitRumor,
-  descendantsPssMB,
   diagnostics,
   jsHeapMB,
   linkSet,
@@ -59,7 +60,7 @@ export interface RumorSample {
 export interface IncompleteRumor {
   id: string;
   origin: number;
-  missing: { tab: number; neighbors: number; diagnostics: Record<string, unknown> }[];
+  missing: { tab: number; neighbors: number; diagnostics: MeshDiagnostics | null }[];
 }
 
 export interface ModeFigures {

@@ -15,7 +15,7 @@ function error(argv: string[]): string {
 }
 
 describe('parseBenchArgs', () => {
-  it('defaults to the issue figures: 3 N x 6 modes, 100k scale run, 12 and 24 tabs, 20 rumors, flood last', () => {
+  it('defaults to the issue figures: 3 N x 6 modes, 100k scale run, 12 and 24 tabs, 20 rumors, flood last; y-webrtc beside at 24 and 48 tabs, 3 repetitions, 20 updates', () => {
     const o = ok([]);
     expect(o).toEqual(defaultOptions(2));
     expect(o.sim.nodes).toEqual([100, 1000, 10_000]);
@@ -26,6 +26,7 @@ describe('parseBenchArgs', () => {
     expect(o.browser.tabs).toEqual([12, 24]);
     expect(o.browser.modes).toEqual(['tree', 'eager', 'push-pull', 'flood']);
     expect(o.browser.rumors).toBe(20);
+    expect(o.versus).toMatchObject({ run: true, tabs: [24, 48], repeat: 3, updates: 20 });
     expect(o.outDir).toBe('bench-results');
   });
 
@@ -36,7 +37,7 @@ describe('parseBenchArgs', () => {
   });
 
   it('reads lists, values after = or as the next argument, and skips', () => {
-    const o = ok(['--sim-nodes=100,1000', '--seeds', '5', '--seeds-large=2', '--tabs', '12,24,48', '--rumors', '30', '--browser-modes', 'eager,tree', '--skip-scale']);
+    const o = ok(['--sim-nodes=100,1000', '--seeds', '5', '--seeds-large=2', '--mode-tabs', '12,24,48', '--rumors', '30', '--browser-modes', 'eager,tree', '--skip-scale']);
     expect(o.sim.nodes).toEqual([100, 1000]);
     expect(o.sim.seeds).toBe(5);
     expect(o.sim.seedsLarge).toBe(2);
@@ -46,6 +47,16 @@ describe('parseBenchArgs', () => {
     expect(o.browser.modes).toEqual(['eager', 'tree', 'flood']);
     expect(ok(['--skip-sim']).sim.run).toBe(false);
     expect(ok(['--skip-browser']).browser.run).toBe(false);
+    expect(ok(['--skip-browser']).versus.run).toBe(false);
+    expect(ok(['--skip-modes']).browser.run).toBe(false);
+    expect(ok(['--skip-modes']).versus.run).toBe(true);
+    expect(ok(['--skip-versus']).versus.run).toBe(false);
+  });
+
+  it('reads the comparison options', () => {
+    const o = ok(['--tabs', '6', '--repeat=1', '--updates', '5', '--idle-ms', '3000', '--open-concurrency', '4', '--versus-seed', '7']);
+    expect(o.versus).toEqual({ run: true, tabs: [6], repeat: 1, updates: 5, idleMs: 3000, openConcurrency: 4, seed: 7 });
+    expect(o.browser.tabs).toEqual([12, 24]);
   });
 
   it('answers --help and -h', () => {
@@ -68,6 +79,10 @@ describe('parseBenchArgs', () => {
     expect(error(['--rumors', '3', '--rumors', '4'])).toBe('--rumors given twice');
     expect(error(['--skip-sim=yes'])).toBe('--skip-sim takes no value');
     expect(error(['--skip-sim', '--skip-browser'])).toMatch(/nothing to measure/);
+    expect(error(['--skip-sim', '--skip-modes', '--skip-versus'])).toMatch(/nothing to measure/);
+    expect(error(['--skip-versus', '--repeat', '3'])).toBe('--repeat has no effect with --skip-versus');
+    expect(error(['--skip-modes', '--mode-tabs', '12'])).toBe('--mode-tabs has no effect with --skip-modes');
+    expect(error(['--idle-ms', '10'])).toMatch(/--idle-ms must be a whole number from 1000/);
     expect(error(['--skip-sim', '--seeds', '3'])).toBe('--seeds has no effect with --skip-sim');
     expect(error(['--skip-browser', '--tabs', '12'])).toBe('--tabs has no effect with --skip-browser');
     expect(error(['--skip-scale', '--scale-nodes', '1000'])).toMatch(/not both/);

@@ -21,6 +21,7 @@ export interface BenchOptions {
     /** Simulator processes at once for the sweep. */
     jobs: number;
   };
+  /** The per-mode part: one mesh per tab count, every mode on the same tabs and links. */
   browser: {
     run: boolean;
     tabs: number[];
@@ -33,6 +34,20 @@ export interface BenchOptions {
     fanout: number;
     seed: number;
     openConcurrency: number;
+  };
+  /** The comparison with y-webrtc: each tab in its own context, repetitions alternating (versus/). */
+  versus: {
+    run: boolean;
+    tabs: number[];
+    /** Repetitions per system and tab count. */
+    repeat: number;
+    /** Updates per repetition, each from a random tab. */
+    updates: number;
+    /** Idle window for messages and CPU. */
+    idleMs: number;
+    /** Tabs loading at once while opening. */
+    openConcurrency: number;
+    seed: number;
   };
   outDir: string;
 }
@@ -70,6 +85,7 @@ export function defaultOptions(cpus: number): BenchOptions {
       seed: 1,
       openConcurrency: 1,
     },
+    versus: { run: true, tabs: [24, 48], repeat: 3, updates: 20, idleMs: 10_000, openConcurrency: 2, seed: 1 },
     outDir: 'bench-results',
   };
 }
@@ -89,9 +105,21 @@ Simulator (same core, virtual clock):
   --skip-scale           no such run
   --jobs J               simulator processes at once (default: CPUs, at most 4)
 
-Real browsers (Chromium, one context, one mesh per N; every mode on the same tabs and links):
-  --skip-browser         no browser figures
-  --tabs N,N             tabs per mesh (default 12,24; add 48 where the machine allows)
+Beside y-webrtc (Chromium, each tab in its own browser context, as separate users; the mesh page
+as npm start serves it, default settings; y-webrtc 10.3.0 with Yjs and its own signaling server;
+repetitions alternate between the two; data-channel messages and links counted by one probe):
+  --skip-versus          no comparison
+  --tabs N,N             tab counts (default 24,48)
+  --repeat K             repetitions per system and tab count (default 3)
+  --updates K            updates per repetition, each from a random tab (default 20)
+  --idle-ms MS           idle window for messages and CPU (default 10000)
+  --open-concurrency C   tabs loading at once while opening (default 2)
+  --versus-seed S        picks the updating tabs (default 1)
+
+Modes (Chromium, one context, one mesh per N; every mode on the same tabs and links):
+  --skip-modes           no per-mode figures
+  --skip-browser         neither browser part (only the simulator)
+  --mode-tabs N,N        tabs per mesh (default 12,24)
   --browser-modes M,M    modes compared with the flood baseline (default ${BROWSER_MODES.join(',')})
   --rumors K             counted rumors per mode, each from a random tab (default 20)
   --warmup-rumors K      rumors after each mode switch that are not counted (default 2)
@@ -110,8 +138,8 @@ Exit codes: 0 done, 2 bad options, 1 anything else.`;
 
 export type ParsedBenchArgs = { kind: 'run'; options: BenchOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
-type Flag = 'skip-sim' | 'skip-browser' | 'skip-scale' | 'help';
-const FLAGS: readonly string[] = ['skip-sim', 'skip-browser', 'skip-scale', 'help'] satisfies Flag[];
+type Flag = 'skip-sim' | 'skip-browser' | 'skip-modes' | 'skip-versus' | 'skip-scale' | 'help';
+const FLAGS: readonly string[] = ['skip-sim', 'skip-browser', 'skip-modes', 'skip-versus', 'skip-scale', 'help'] satisfies Flag[];
 const VALUED = [
   'sim-nodes',
   'sim-modes',
@@ -120,6 +148,12 @@ const VALUED = [
   'scale-nodes',
   'jobs',
   'tabs',
+  'repeat',
+  'updates',
+  'idle-ms',
+  'open-concurrency',
+  'versus-seed',
+  'mode-tabs',
   'browser-modes',
   'rumors',
   'warmup-rumors',
@@ -194,25 +228,29 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
   if (flags.has('help')) return { kind: 'help' };
 
   const options = defaultOptions(cpus);
-  const { sim, browser } = options;
+  const { sim, browser, versus } = options;
   sim.run = !flags.has('skip-sim');
-  browser.run = !flags.has('skip-browser');
-  if (!sim.run && !browser.run) throw new BadOption('--skip-sim and --skip-browser together leave nothing to measure');
+  browser.run = !flags.has('skip-browser') && !flags.has('skip-modes');
+  versus.run = !flags.has('skip-browser') && !flags.has('skip-versus');
+  if (!sim.run && !browser.run && !versus.run) throw new BadOption('the --skip options given leave nothing to measure');
   const get = (name: Valued): string | undefined => values.get(name);
-  const given = (name: Valued, part: 'sim' | 'browser'): string | undefined => {
+  const skipFlag = { sim: 'skip-sim', browser: flags.has('skip-browser') ? 'skip-browser' : 'skip-modes', versus: flags.has('skip-browser') ? 'skip-browser' : 'skip-versus' } as const;
+  const given = (name: Valued, part: 'sim' | 'browser' | 'versus'): string | undefined => {
     const raw = get(name);
-    if (raw !== undefined && !(part === 'sim' ? sim.run : browser.run)) throw new BadOption(`--${name} has no effect with --skip-${part}`);
+    if (raw !== undefined && !options[part].run) throw new BadOption(`--${name} has no effect with --${skipFlag[part]}`);
     return raw;
+  };
+  const intOf = (name: Valued, part: 'sim' | 'browser' | 'versus', min: number, max: number): number | undefined => {
+    const raw = given(name, part);
+    return raw === undefined ? undefined : int(name, raw, min, max);
   };
 
   let raw = given('sim-nodes', 'sim');
   if (raw !== undefined) sim.nodes = list('sim-nodes', raw, (s) => int('sim-nodes', s, 2, 1_000_000));
   raw = given('sim-modes', 'sim');
   if (raw !== undefined) sim.modes = list('sim-modes', raw, (s) => mode('sim-modes', s));
-  raw = given('seeds', 'sim');
-  if (raw !== undefined) sim.seeds = int('seeds', raw, 1, 10_000);
-  raw = given('seeds-large', 'sim');
-  if (raw !== undefined) sim.seedsLarge = int('seeds-large', raw, 1, 10_000);
+  sim.seeds = intOf('seeds', 'sim', 1, 10_000) ?? sim.seeds;
+  sim.seedsLarge = intOf('seeds-large', 'sim', 1, 10_000) ?? sim.seedsLarge;
   raw = given('scale-nodes', 'sim');
   if (raw !== undefined) {
     if (flags.has('skip-scale')) throw new BadOption('give --scale-nodes or --skip-scale, not both');
@@ -222,29 +260,30 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
     if (!sim.run) throw new BadOption('--skip-scale has no effect with --skip-sim');
     sim.scaleNodes = 0;
   }
-  raw = given('jobs', 'sim');
-  if (raw !== undefined) sim.jobs = int('jobs', raw, 1, 64);
+  sim.jobs = intOf('jobs', 'sim', 1, 64) ?? sim.jobs;
 
-  raw = given('tabs', 'browser');
-  if (raw !== undefined) browser.tabs = list('tabs', raw, (s) => int('tabs', s, 2, 200));
+  raw = given('tabs', 'versus');
+  if (raw !== undefined) versus.tabs = list('tabs', raw, (s) => int('tabs', s, 2, 100));
+  versus.repeat = intOf('repeat', 'versus', 1, 100) ?? versus.repeat;
+  versus.updates = intOf('updates', 'versus', 1, 10_000) ?? versus.updates;
+  versus.idleMs = intOf('idle-ms', 'versus', 1000, 600_000) ?? versus.idleMs;
+  versus.openConcurrency = intOf('open-concurrency', 'versus', 1, 64) ?? versus.openConcurrency;
+  versus.seed = intOf('versus-seed', 'versus', 0, 2 ** 31) ?? versus.seed;
+
+  raw = given('mode-tabs', 'browser');
+  if (raw !== undefined) browser.tabs = list('mode-tabs', raw, (s) => int('mode-tabs', s, 2, 200));
   raw = given('browser-modes', 'browser');
   if (raw !== undefined) {
     const compared = list('browser-modes', raw, (s) => mode('browser-modes', s));
     if (compared.includes(BASELINE_MODE)) throw new BadOption(`--browser-modes: ${BASELINE_MODE} is the baseline and always runs; leave it out`);
     browser.modes = [...compared, BASELINE_MODE];
   }
-  raw = given('rumors', 'browser');
-  if (raw !== undefined) browser.rumors = int('rumors', raw, 1, 10_000);
-  raw = given('warmup-rumors', 'browser');
-  if (raw !== undefined) browser.warmupRumors = int('warmup-rumors', raw, 0, 100);
-  raw = given('period-ms', 'browser');
-  if (raw !== undefined) browser.periodMs = int('period-ms', raw, 10, 3_600_000);
-  raw = given('fanout', 'browser');
-  if (raw !== undefined) browser.fanout = int('fanout', raw, 1, 64);
-  raw = given('seed', 'browser');
-  if (raw !== undefined) browser.seed = int('seed', raw, 0, 2 ** 31);
-  raw = given('concurrency', 'browser');
-  if (raw !== undefined) browser.openConcurrency = int('concurrency', raw, 1, 64);
+  browser.rumors = intOf('rumors', 'browser', 1, 10_000) ?? browser.rumors;
+  browser.warmupRumors = intOf('warmup-rumors', 'browser', 0, 100) ?? browser.warmupRumors;
+  browser.periodMs = intOf('period-ms', 'browser', 10, 3_600_000) ?? browser.periodMs;
+  browser.fanout = intOf('fanout', 'browser', 1, 64) ?? browser.fanout;
+  browser.seed = intOf('seed', 'browser', 0, 2 ** 31) ?? browser.seed;
+  browser.openConcurrency = intOf('concurrency', 'browser', 1, 64) ?? browser.openConcurrency;
 
   raw = get('out-dir');
   if (raw !== undefined) {

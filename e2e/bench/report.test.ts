@@ -9,6 +9,8 @@ import { RESULTS_SCHEMA, type BenchResults } from './results.ts';
 import { ratiosAgainst, summarize } from './stats.ts';
 import { barChart, niceAxis } from './svg.ts';
 import { formatTable, modesTable, ratiosTable } from './tables.ts';
+import { compare } from './versus/figures.ts';
+import { rep } from './versus/figures.fixture.ts';
 
 function run(seed: number, rounds: number, rmr: number): RunFigures {
   return { seed, live: 100, rounds, roundsToLast: rounds, coverage: 1, messages: 5000, payloadMessages: Math.round((rmr + 1) * 99), rmr, meanDegree: 6.7 };
@@ -85,6 +87,7 @@ function fixture(): BenchResults {
       scale: { nodes: 100_000, mode: 'push-pull', seed: 1, wallTimeS: 321.5, peakRssMB: 4321, events: 123, rounds: 17.3, coverage: 1, rmr: 3.01, messages: 9, payloadMessages: 9, meanDegree: 6.7, processWallMs: 330_000 },
     },
     browser: [mesh],
+    versus: null,
     errors: [],
   };
 }
@@ -141,6 +144,25 @@ describe('renderHtml', () => {
     expect(html.match(/<svg /g)).toHaveLength(5);
     expect(html).toContain('browser, 48 tabs: no mesh');
     expect(renderText(r)).not.toContain('Simulator');
+  });
+});
+
+describe('the comparison with y-webrtc', () => {
+  const reps = [rep('y-webrtc', 24, 0, { messagesPerUpdate: 1000 }), rep('mesh', 24, 0, { messagesPerUpdate: 50 })];
+  const withVersus = (): BenchResults => {
+    const r = fixture();
+    return { ...r, versus: { settings: { ...r.options.versus, settleMs: 5000, settleBoundMs: 60_000, loadTimeoutMs: 120_000, linkTimeoutMs: 60_000, updateTimeoutMs: 30_000 }, repetitions: reps, comparisons: compare(reps), errors: [], durationMs: 1 } };
+  };
+
+  it('prints both columns and the ratio in the text report', () => {
+    expect(renderText(withVersus())).toMatch(/^data-channel messages per update \(all sent during the update phase\)\s+1000\s+50\s+0\.05x\s+<= 0\.1x\s+yes$/m);
+  });
+
+  it('adds its table and three charts to the HTML report', () => {
+    const html = renderHtml(withVersus());
+    expect(html.match(/<svg /g)).toHaveLength(10);
+    expect(html).toContain('<caption>24 tabs, each in its own browser context: medians of 1 (y-webrtc) and 1 (mesh) repetitions</caption>');
+    expect(html).toContain('data-series="mesh" data-group="24 tabs" data-value="50"');
   });
 });
 

@@ -5,6 +5,8 @@
 import { formatSweepTable } from '../../client/src/sim/sweep.ts';
 import type { BenchResults } from './results.ts';
 import { barChart, escapeXml } from './svg.ts';
+import { comparisonTable, type SystemFigures } from './versus/figures.ts';
+import { SYSTEMS, type SystemName } from './versus/systems.ts';
 import { formatTable, meshTable, modesTable, ratiosTable, scaleTable, simTable, type Table } from './tables.ts';
 
 function environmentLine(r: BenchResults): string {
@@ -31,6 +33,7 @@ export function renderText(r: BenchResults): string {
     out.push(formatTable(meshTable(r.browser)), '');
     for (const mesh of r.browser) out.push(formatTable(modesTable(mesh)), '', formatTable(ratiosTable(mesh)), '');
   }
+  for (const c of r.versus?.comparisons ?? []) out.push(formatTable(comparisonTable(c)), '');
   if (r.notes.length > 0) out.push('Notes:', ...r.notes.map((n) => `- ${n}`), '');
   if (r.errors.length > 0) out.push('Errors:', ...r.errors.map((e) => `- ${e}`), '');
   return out.join('\n');
@@ -74,6 +77,38 @@ export function charts(r: BenchResults): string[] {
         groups,
         whiskerLabel: 'p99',
         series: modes.map((m) => ({ name: m, values: nodes.map((n) => cell(m, n)?.rmr.mean ?? null), whiskers: nodes.map((n) => cell(m, n)?.rmr.p99 ?? null) })),
+      }),
+    );
+  }
+  const comparisons = r.versus?.comparisons ?? [];
+  if (comparisons.length > 0) {
+    const groups = comparisons.map((c) => `${c.tabs} tabs`);
+    // One figure of one system at every tab count.
+    const column = (system: SystemName, pick: (f: SystemFigures) => number | null): (number | null)[] =>
+      comparisons.map((c) => {
+        const f = system === 'mesh' ? c.mesh : c.yWebrtc;
+        return f === null ? null : pick(f);
+      });
+    out.push(
+      barChart({
+        title: 'Beside y-webrtc: update to every tab',
+        yLabel: 'ms (median over repetitions)',
+        groups,
+        whiskerLabel: 'max',
+        series: SYSTEMS.map((name) => ({ name, values: column(name, (f) => f.updateMedianMs), whiskers: column(name, (f) => f.updateMaxMs) })),
+      }),
+      barChart({
+        title: 'Beside y-webrtc: data-channel messages',
+        yLabel: 'messages per update',
+        groups,
+        markLabel: 'idle messages per second, all tabs',
+        series: SYSTEMS.map((name) => ({ name, values: column(name, (f) => f.messagesPerUpdate), marks: column(name, (f) => f.idleMessagesPerSecond) })),
+      }),
+      barChart({
+        title: 'Beside y-webrtc: idle browser CPU',
+        yLabel: '% of one core',
+        groups,
+        series: SYSTEMS.map((name) => ({ name, values: column(name, (f) => f.idleCpuPercent) })),
       }),
     );
   }
@@ -150,6 +185,7 @@ export function renderHtml(r: BenchResults): string {
   const tables: Table[] = [];
   if (r.sim?.sweep) tables.push(simTable(r.sim.sweep.sweep));
   if (r.sim?.scale) tables.push(scaleTable(r.sim.scale));
+  tables.push(...(r.versus?.comparisons ?? []).map(comparisonTable));
   if (r.browser !== null && r.browser.length > 0) tables.push(meshTable(r.browser), ...r.browser.flatMap((m) => [modesTable(m), ratiosTable(m)]));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>gossip-mesh benchmark ${escapeXml(r.startedAt)}</title>

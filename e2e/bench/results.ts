@@ -8,8 +8,9 @@ import { cpus, loadavg, platform, release, arch, totalmem } from 'node:os';
 import type { BrowserMeshFigures } from './browser.ts';
 import type { BenchOptions } from './options.ts';
 import type { ScaleFigures, SimSweepFigures } from './sim.ts';
+import type { VersusResults } from './versus/run.ts';
 
-export const RESULTS_SCHEMA = 'gossip-mesh-bench/1';
+export const RESULTS_SCHEMA = 'gossip-mesh-bench/2';
 
 export interface Environment {
   platform: string;
@@ -39,6 +40,8 @@ export interface BenchResults {
   notes: string[];
   sim: { sweep: SimSweepFigures | null; scale: ScaleFigures | null } | null;
   browser: BrowserMeshFigures[] | null;
+  /** The mesh beside y-webrtc. */
+  versus: VersusResults | null;
   /** Parts that failed (the others still report). */
   errors: string[];
 }
@@ -73,7 +76,7 @@ function gitState(repoRoot: string): Environment['git'] {
 /** The notes every run carries, from its options. */
 export function methodNotes(options: BenchOptions): string[] {
   const notes: string[] = [];
-  const { sim, browser } = options;
+  const { sim, browser, versus } = options;
   if (sim.run) {
     const large = sim.nodes.filter((n) => n >= 10_000);
     if (large.length > 0 && sim.seedsLarge !== sim.seeds) {
@@ -100,6 +103,21 @@ export function methodNotes(options: BenchOptions): string[] {
         'after the warm-ups and after the rumors). Background traffic (pings, shuffles, digests, aggregates) is several messages per tab per second, so for modes that finish ' +
         'in milliseconds the above-background figures are small differences of large numbers, noisy, even negative; push-pull carries rumors inside its periodic messages, ' +
         'so its cost shows in bytes more than in messages.',
+    );
+  }
+  if (versus.run) {
+    notes.push(
+      `Beside y-webrtc: ${versus.repeat} repetition(s) per system at ${versus.tabs.join(' and ')} tabs, alternating (each repetition starts with the system the last one ended with); ` +
+        'every repetition has its own servers and a fresh Chromium; each tab is opened in its own browser context (separate users: no shared BroadcastChannel, which y-webrtc would use ' +
+        `between tabs of one context), ${versus.openConcurrency} loading at once. The mesh is the page npm start serves, default settings; y-webrtc 10.3.0 is a minimal page writing to a Y.Map, ` +
+        "with y-webrtc's own signaling server (bin/server.js). Figures are medians over the repetitions.",
+    );
+    notes.push(
+      'Beside y-webrtc: data-channel messages and links are counted by one init script in every page that wraps RTCPeerConnection and RTCDataChannel (send calls; a link is an open data channel). ' +
+        `"Update to every tab" is the latest arrival (each page's own clock, one machine) minus the writing; ${versus.updates} updates per repetition, one at a time, each from a seeded random tab; ` +
+        'messages per update are all messages sent by all tabs from the first update to the last arrival of the last, divided by the updates. ' +
+        `The idle window (${versus.idleMs / 1000} s, no polling of the tabs inside it) starts once no link opened or closed for 5 s; idle CPU is utime + stime from /proc over the browser's process tree ` +
+        "(% of one core), split by Chromium's process type. Navigation to first link leaves out the first tab (nobody to link to before the second opens); \"every tab linked\" means every tab has at least one link.",
     );
   }
   return notes;

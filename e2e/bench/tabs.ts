@@ -1,20 +1,17 @@
 /**
  * What the browser benchmark reads from its tabs, through the page's test hook (`window.__mesh`)
- * only, and from /proc: message counters summed over tabs, neighbour lists, first-link times,
- * delivery of one rumor, JS heap per tab and the PSS of the browser's processes.
+ * only: message counters summed over tabs, neighbour lists, first-link times, delivery of one
+ * rumor, JS heap per tab. The browser's processes are read from /proc (proc.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { errors, type Page } from '@playwright/test';
 import type { Mode } from '../../client/src/core/options.ts';
+import type { MeshDiagnostics } from '../../client/src/mesh/contract.ts';
 import type { TabView } from '../mesh-graph.ts';
-
-/** `diagnostics()` is not part of the hook's stable contract: read with care (see client/src/mesh/hook.ts). */
-type WithDiagnostics = { diagnostics?: () => Record<string, unknown> };
 
 export interface TabCounters {
   /** Rumor payload copies sent (stats().payloadsSent). */
   payloadsSent: number;
-  /** Data-channel messages sent (diagnostics().messagesOnWire, else stats().sent). */
+  /** Data-channel messages sent (diagnostics().messagesOnWire). */
   wire: number;
   /** Data-channel bytes sent (stats().bytesSent). */
   bytes: number;
@@ -32,17 +29,15 @@ export function readCounters(page: Page): Promise<TabCounters> {
     const mesh = window.__mesh;
     if (mesh === undefined) throw new Error('window.__mesh is not defined');
     const s = mesh.stats();
-    const d = (mesh as unknown as { diagnostics?: () => Record<string, unknown> }).diagnostics?.() ?? {};
-    const wire = d['messagesOnWire'];
-    const opened = d['linksOpened'];
+    const d = mesh.diagnostics();
     return {
-      payloadsSent: s.payloadsSent ?? 0,
-      wire: typeof wire === 'number' ? wire : s.sent,
+      payloadsSent: s.payloadsSent,
+      wire: d.messagesOnWire,
       bytes: s.bytesSent,
       duplicates: s.duplicates,
-      linksViaMesh: s.linksViaMesh ?? 0,
-      linksViaServer: s.linksViaServer ?? 0,
-      linksOpened: typeof opened === 'number' ? opened : 0,
+      linksViaMesh: s.linksViaMesh,
+      linksViaServer: s.linksViaServer,
+      linksOpened: d.linksOpened,
     };
   });
 }
@@ -98,9 +93,8 @@ export function linkSet(views: readonly TabView[]): Set<string> {
 /** Navigation start of the tab to its first open link, or null while it has none. */
 export function firstLinkDelayMs(page: Page): Promise<number | null> {
   return page.evaluate(() => {
-    const mesh = window.__mesh as unknown as WithDiagnostics | undefined;
-    const at = mesh?.diagnostics?.()['firstLinkAt'];
-    return typeof at === 'number' ? at - performance.timeOrigin : null;
+    const at = window.__mesh?.diagnostics().firstLinkAt ?? null;
+    return at === null ? null : at - performance.timeOrigin;
   });
 }
 
@@ -149,53 +143,19 @@ export async function awaitRumor(page: Page, id: string, timeoutMs: number): Pro
   }
 }
 
-export function diagnostics(page: Page): Promise<Record<string, unknown>> {
-  return page.evaluate(() => (window.__mesh as unknown as WithDiagnostics | undefined)?.diagnostics?.() ?? {});
+/** The tab's diagnostics; null when the page has no hook (it is still loading, or it is not the mesh page). */
+export function diagnostics(page: Page): Promise<MeshDiagnostics | null> {
+  return page.evaluate(() => window.__mesh?.diagnostics() ?? null);
 }
 
 /** JS heap in use by the tab (performance.memory; precise with --enable-precise-memory-info), MB. */
 export function jsHeapMB(page: Page): Promise<number | null> {
   return page.evaluate(() => {
-    const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-    return memory === undefined ? null : memory.usedJSHeapSize / (1024 * 1024);
+    // Chromium's non-standard performance.memory, absent from the DOM types.
+    const memory: unknown = Reflect.get(performance, 'memory');
+    const used: unknown = typeof memory === 'object' && memory !== null ? Reflect.get(memory, 'usedJSHeapSize') : undefined;
+    return typeof used === 'number' ? used / (1024 * 1024) : null;
   });
-}
-
-/** Linux: PSS of every process descended from this one (the browser and its children), in MB. */
-export function descendantsPssMB(): number | null {
-  if (process.platform !== 'linux') return null;
-  const parent = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readProc(`/proc/${entry}/stat`);
-    if (stat === null) continue;
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    parent.set(Number(entry), Number(fields[1]));
-  }
-  const ours = (pid: number): boolean => {
-    for (let p = parent.get(pid), hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++) {
-      if (p === process.pid) return true;
-    }
-    return false;
-  };
-  let kb = 0;
-  for (const pid of parent.keys()) {
-    if (!ours(pid)) continue;
-    const match = /^Pss:\s+(\d+) kB/m.exec(readProc(`/proc/${pid}/smaps_rollup`) ?? '');
-    if (match !== null) kb += Number(match[1]);
-  }
-  return kb / 1024;
-}
-
-/** A /proc file, or null when the process ended (or is not ours to read) while we looked. */
-function readProc(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error: unknown) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES') return null;
-    throw error;
-  }
 }
 
 export function sleep(ms: number): Promise<void> {

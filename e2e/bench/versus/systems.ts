@@ -1,0 +1,60 @@
+/**
+ * The two systems the comparison measures with one harness: each starts its servers for one
+ * repetition and says how to write an update in a tab and when an update reached a tab. Both are
+ * read only through their pages' hooks (`window.__mesh`, `window.__ybench`); links and messages
+ * come from the wire probe, the same for both.
+ */
+import type { Page } from '@playwright/test';
+import { createSignalingServer } from '../../../signaling-server/src/server.ts';
+import { startYWebrtc, type BuiltPage } from './ywebrtc.ts';
+
+export type SystemName = 'y-webrtc' | 'mesh';
+export const SYSTEMS: readonly SystemName[] = ['y-webrtc', 'mesh'];
+
+export interface Written {
+  id: string;
+  /** Epoch ms (the machine's one clock) when the update was written. */
+  sentAt: number;
+}
+
+export interface SystemUnderTest {
+  name: SystemName;
+  /** Starts the servers of one repetition; the URL is the page to open in every tab. */
+  start(): Promise<{ url: string; stop(): Promise<void> }>;
+  write(page: Page, text: string): Promise<Written>;
+  /** Epoch ms when update `id` reached the page; null before. */
+  receivedAt(page: Page, id: string): Promise<number | null>;
+}
+
+/** The mesh: the page as `npm start` serves it (the built client, default settings, default room). */
+export function meshSystem(clientDir: string): SystemUnderTest {
+  return {
+    name: 'mesh',
+    start: async () => {
+      const server = await createSignalingServer({ port: 0, host: '127.0.0.1', staticDir: clientDir });
+      return { url: server.address.url, stop: () => server.close() };
+    },
+    write: (page, text) =>
+      page.evaluate((t) => {
+        const mesh = window.__mesh;
+        if (mesh === undefined) throw new Error('window.__mesh is not defined');
+        const id = mesh.publish(t);
+        return { id, sentAt: mesh.rumors().find((r) => r.id === id)?.sentAt ?? Date.now() };
+      }, text),
+    receivedAt: (page, id) => page.evaluate((rid) => window.__mesh?.rumors().find((r) => r.id === rid)?.receivedAt ?? null, id),
+  };
+}
+
+/** y-webrtc with Yjs: a Y.Map written in one tab, observed in the others (ywebrtc-page.ts). */
+export function yWebrtcSystem(page: BuiltPage): SystemUnderTest {
+  return {
+    name: 'y-webrtc',
+    start: () => startYWebrtc(page),
+    write: (tab, text) =>
+      tab.evaluate((t) => {
+        if (window.__ybench === undefined) throw new Error('window.__ybench is not defined');
+        return window.__ybench.write(t);
+      }, text),
+    receivedAt: (tab, id) => tab.evaluate((key) => window.__ybench?.receivedAt(key) ?? null, id),
+  };
+}
