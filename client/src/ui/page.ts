@@ -8,8 +8,12 @@ import { settingsCard } from './settings-form.ts';
 import { stateView } from './state-view.ts';
 import { card, peerChip } from './widgets.ts';
 
-/** Stats and aggregates move without events (pings, push-sum shares): how often they are re-read. */
-const STATS_REFRESH_MS = 1000;
+/**
+ * The slow tick: stats, aggregates and the gossiped graph change with nearly every message, so
+ * they are re-read this often rather than on every notification (an idle tab then paints about
+ * once a second). Links, rumors, counter and register follow notifications.
+ */
+const SLOW_REFRESH_MS = 1000;
 
 function setFavicon(id: string): void {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="${peerColor(id)}"/></svg>`;
@@ -133,6 +137,7 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
   let lastNeighbors = '\u0001';
   let lastKnown = '\u0001';
   let firstUpdate = true;
+  let slowDue = true;
 
   const update = (): void => {
     // Status
@@ -179,14 +184,15 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
       );
     }
 
-    // Graph
-    graphView.update({ self, neighbors, graph: client.graph() });
-
-    // Stats
-    const stats = client.stats();
-    for (const row of STAT_ROWS) {
-      const node = statValues.get(row.key);
-      if (node !== undefined) setText(node, row.bytes ? formatBytes(stats[row.key]) : formatCount(stats[row.key]));
+    if (slowDue) {
+      slowDue = false;
+      graphView.update({ self, neighbors, graph: client.graph() });
+      const stats = client.stats();
+      for (const row of STAT_ROWS) {
+        const node = statValues.get(row.key);
+        if (node !== undefined) setText(node, row.bytes ? formatBytes(stats[row.key]) : formatCount(stats[row.key]));
+      }
+      state.updateAggregates();
     }
 
     state.update();
@@ -202,7 +208,10 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
   document.addEventListener('visibilitychange', onVisibility);
   update();
   const unsubscribe = client.subscribe(() => scheduler.notify());
-  const refresh = setInterval(() => scheduler.notify(), STATS_REFRESH_MS);
+  const refresh = setInterval(() => {
+    slowDue = true;
+    scheduler.notify();
+  }, SLOW_REFRESH_MS);
 
   return () => {
     unsubscribe();

@@ -5,8 +5,11 @@ import { boundInput } from './bounded-input.ts';
 import { el, formatCount, formatTime, setText } from './dom.ts';
 import { card, peerChip } from './widgets.ts';
 
-/** The shared-state card: the counter, the register and the network-wide aggregates. */
-export function stateView(client: MeshClient): { element: HTMLElement; update(): void } {
+/**
+ * The shared-state card: the counter, the register and the network-wide aggregates (those move
+ * with every push-sum share, so the page reads them on its slow tick: updateAggregates).
+ */
+export function stateView(client: MeshClient): { element: HTMLElement; update(): void; updateAggregates(): void } {
   const self: string = client.id;
   const aggregates = aggregatesView(client);
   const counterValue = el('output', { class: 'counter-value', 'aria-live': 'polite', 'aria-label': 'Counter value' });
@@ -67,7 +70,6 @@ export function stateView(client: MeshClient): { element: HTMLElement; update():
   let lastRegister = '\u0001';
   function update(): void {
     setText(counterValue, formatCount(client.counter()));
-    aggregates.update();
     const reg = client.register();
     const regKey = reg === null ? '' : JSON.stringify([reg.value, reg.origin, reg.timestamp]);
     if (regKey === lastRegister) return;
@@ -87,5 +89,5 @@ export function stateView(client: MeshClient): { element: HTMLElement; update():
       el('time', { datetime: new Date(reg.timestamp).toISOString() }, formatTime(reg.timestamp)),
     );
   }
-  return { element, update };
+  return { element, update, updateAggregates: aggregates.update };
 }
