@@ -28,7 +28,7 @@ export class StatsPanel {
   private readonly informed = el('dd', { 'data-testid': 'informed' });
   private readonly complete = el('dd', { 'data-testid': 'complete' });
   private readonly messages = el('dd');
-  private readonly bytes = el('dd');
+  private readonly bytes = el('dd', { 'data-testid': 'bytes-sent' });
   private readonly lost = el('dd');
 
   constructor() {
