@@ -1,4 +1,7 @@
+import { pickOne } from './env.ts';
 import type { PeerId } from './ids.ts';
+import type { NodeContext, ProtocolModule } from './protocol.ts';
+import type { MessageOf } from './wire.ts';
 
 /** One push-sum exchange: half of the sender's mass for the epoch's elected instance. */
 export interface AggregateShare {
@@ -121,4 +124,42 @@ export function instanceRank(epoch: number, peer: PeerId): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash;
+}
+
+/**
+ * The aggregation protocol: one push-sum share to a random neighbour every aggregatePeriodMs
+ * (0 turns it off); a share that finds no neighbour is taken back, so mass is conserved.
+ */
+export class Aggregation implements ProtocolModule<'aggregate'> {
+  readonly handles = ['aggregate'] as const;
+  readonly aggregator: Aggregator;
+  private nextRoundAt: number;
+
+  constructor(private readonly ctx: NodeContext) {
+    this.aggregator = new Aggregator(ctx.self, 0, ctx.options.epochMs);
+    const period = ctx.options.aggregatePeriodMs;
+    this.nextRoundAt = period === 0 ? Infinity : ctx.env.now() + ctx.env.random() * period;
+  }
+
+  receive(_from: PeerId, message: MessageOf<'aggregate'>, now: number): void {
+    this.aggregator.receive(message, now);
+  }
+
+  tick(now: number): void {
+    if (now < this.nextRoundAt) return;
+    this.nextRoundAt = Math.max(this.nextRoundAt + this.ctx.options.aggregatePeriodMs, now + 1);
+    const share = this.aggregator.share(now);
+    const target = pickOne(this.ctx.env.random, this.ctx.neighbors());
+    if (target === undefined) this.aggregator.unsent(share);
+    else this.ctx.out.send(target, { t: 'aggregate', ...share });
+  }
+
+  nextTickAt(): number {
+    return this.nextRoundAt;
+  }
+
+  /** The last completed epoch's estimates (stable), or the running epoch's before one completed. */
+  estimate(): AggregateEstimate | null {
+    return this.aggregator.estimate() ?? this.aggregator.current();
+  }
 }

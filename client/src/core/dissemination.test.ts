@@ -10,14 +10,13 @@ const p = asPeerId;
 /** A Dissemination over a neighbour list the test controls; returns who each round talked to. */
 function setup(mode: Mode, neighbors: PeerId[], seed = 1) {
   const out = new Outbox();
-  const d = new Dissemination(p('me'), seededEnv(seed, () => 0), createOptions({ mode }), out, {
-    neighbors: () => neighbors.slice(),
-    delivered: () => {},
-    duplicate: () => {},
-    expired: () => {},
-  });
+  const options = createOptions({ mode });
+  let now = 0;
+  const ctx = { self: p('me'), env: seededEnv(seed, () => now), options, out, neighbors: () => neighbors.slice() };
+  const d = new Dissemination(ctx, { delivered: () => {}, duplicate: () => {}, expired: () => {} });
   const round = (): PeerId | undefined => {
-    d.round(0);
+    now += options.periodMs;
+    d.tick(now);
     const sent = out.drain().actions.flatMap((a) => (a.type === 'send' ? [a.to] : []));
     expect(sent.length).toBeLessThanOrEqual(1);
     return sent[0];

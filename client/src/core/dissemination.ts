@@ -1,39 +1,60 @@
-import { sample, type Env } from './env.ts';
+import { sample } from './env.ts';
 import type { PeerId } from './ids.ts';
-import type { Mode, Options } from './options.ts';
-import type { Outbox } from './outbox.ts';
+import { MODE_FACTORIES, type ModeBehaviour, type SpreadingContext } from './modes/index.ts';
+import type { Mode } from './options.ts';
+import type { NodeContext, ProtocolModule } from './protocol.ts';
 import { RumorStore, type Acceptance } from './rumors.ts';
-import { BroadcastTree } from './tree.ts';
 import type { MessageOf, Rumor } from './wire.ts';
 
 export interface DisseminationHooks {
-  neighbors(): PeerId[];
   delivered(rumor: Rumor, from: PeerId | null, now: number): void;
   duplicate(): void;
   expired(): void;
 }
 
+type Owned = 'push' | 'pull' | 'prune' | 'graft';
+
 /**
- * How rumors travel, per mode: when a node sends, to whom, and what. The store (rumors.ts) holds
- * what is known; the tree (tree.ts) holds which links carry eager pushes in `tree` mode.
+ * Rumor spreading, the part common to every mode: the store (rumors.ts), each period's partner,
+ * receipt, dedup, forwarding on first receipt. What differs per mode is one ModeBehaviour
+ * (modes/): whom a new rumor goes to at once, what each period's message is.
  */
-export class Dissemination {
+export class Dissemination implements ProtocolModule<Owned> {
+  readonly handles = ['push', 'pull', 'prune', 'graft'] as const;
   readonly store: RumorStore;
-  readonly tree = new BroadcastTree();
+  private behaviour: ModeBehaviour;
+  private mode_: Mode;
+  private readonly ctx: SpreadingContext;
   /** Partners still to visit in this cycle (see nextPartner). */
   private partners: PeerId[] = [];
-  /** Starts as options.mode; a benchmark may switch it to compare modes over the same links. */
-  mode: Mode;
+  private nextRoundAt: number;
 
   constructor(
-    self: PeerId,
-    private readonly env: Env,
-    private readonly options: Options,
-    private readonly out: Outbox,
+    ctx: NodeContext,
     private readonly hooks: DisseminationHooks,
   ) {
-    this.store = new RumorStore(self, options);
-    this.mode = options.mode;
+    this.store = new RumorStore(ctx.self, ctx.options);
+    this.ctx = { ...ctx, neighbors: () => ctx.neighbors(), store: this.store };
+    this.mode_ = ctx.options.mode;
+    this.behaviour = MODE_FACTORIES[this.mode_](this.ctx);
+    // Random phases: nodes do not gossip in lockstep, as in any real network.
+    this.nextRoundAt = ctx.env.now() + ctx.env.random() * ctx.options.periodMs;
+  }
+
+  get mode(): Mode {
+    return this.mode_;
+  }
+
+  /** Switches the mode at run time (benchmarks compare modes over the same links). */
+  set mode(mode: Mode) {
+    if (mode === this.mode_) return;
+    this.mode_ = mode;
+    this.behaviour = MODE_FACTORIES[mode](this.ctx);
+  }
+
+  /** Where a local counter or register change, or news of one, goes at once. */
+  stateTargets(except: PeerId | null): PeerId[] {
+    return this.behaviour.stateTargets(except);
   }
 
   publish(payload: string, now: number): Rumor {
@@ -43,27 +64,42 @@ export class Dissemination {
     return rumor;
   }
 
-  /** One period: talk to one neighbour, as the mode says. */
-  round(now: number): void {
-    const target = this.nextPartner();
-    if (target === undefined) return;
-    switch (this.mode) {
-      case 'push': {
-        const hot = this.store.hot(now);
-        if (hot.length > 0) this.out.send(target, { v: 1, t: 'push', rumors: hot, seen: [], wantFeedback: true });
-        return;
-      }
-      case 'push-pull':
-        this.out.send(target, { v: 1, t: 'pull', digest: this.store.digest(), rumors: this.store.hot(now) });
-        return;
+  receive(from: PeerId, message: MessageOf<Owned>, now: number): void {
+    switch (message.t) {
+      case 'push':
+        return this.onPush(from, message, now);
       case 'pull':
-      case 'eager':
-      case 'tree':
-      case 'flood':
-        // Eager and tree nodes already pushed on receipt; their periodic part is a lazy pull that repairs gaps.
-        this.out.send(target, { v: 1, t: 'pull', digest: this.store.digest(), rumors: [] });
+        return this.onPull(from, message, now);
+      case 'prune':
+      case 'graft':
+        this.behaviour.control?.(from, message);
         return;
     }
+  }
+
+  tick(now: number): void {
+    if (now < this.nextRoundAt) return;
+    this.nextRoundAt = Math.max(this.nextRoundAt + this.ctx.options.periodMs, now + 1);
+    const target = this.nextPartner();
+    if (target === undefined) return;
+    const message = this.behaviour.roundMessage(now);
+    if (message !== null) this.ctx.out.send(target, message);
+  }
+
+  nextTickAt(): number {
+    return this.nextRoundAt;
+  }
+
+  /** Anti-entropy's part: modes with no periodic pull send the digest; old rumors go. */
+  antiEntropy(target: PeerId | undefined, now: number): void {
+    if (target !== undefined && this.behaviour.digestInAntiEntropy) {
+      this.ctx.out.send(target, { t: 'pull', digest: this.store.digest(), rumors: [] });
+    }
+    this.store.expire(now);
+  }
+
+  linkClosed(peer: PeerId): void {
+    this.behaviour.linkClosed?.(peer);
   }
 
   /**
@@ -74,48 +110,31 @@ export class Dissemination {
    * A neighbour gone meanwhile is skipped; a new one joins the next cycle.
    */
   private nextPartner(): PeerId | undefined {
-    const neighbors = this.hooks.neighbors();
+    const neighbors = this.ctx.neighbors();
     while (this.partners.length > 0) {
       const peer = this.partners.pop() as PeerId;
       if (neighbors.includes(peer)) return peer;
     }
-    this.partners = sample(this.env.random, neighbors, neighbors.length);
+    this.partners = sample(this.ctx.env.random, neighbors, neighbors.length);
     return this.partners.pop();
   }
 
-  /** Push mode has no periodic pull, so anti-entropy carries the digest. */
-  antiEntropy(target: PeerId): void {
-    if (this.mode === 'push') this.out.send(target, { v: 1, t: 'pull', digest: this.store.digest(), rumors: [] });
-  }
-
-  onPush(from: PeerId, message: MessageOf<'push'>, now: number): void {
+  private onPush(from: PeerId, message: MessageOf<'push'>, now: number): void {
     this.store.heardDuplicates(message.seen);
     const outcomes = this.acceptAll(from, message.rumors, now);
     const duplicates = RumorStore.duplicateIds(message.rumors, outcomes);
     if (message.wantFeedback && duplicates.length > 0) {
-      this.out.send(from, { v: 1, t: 'push', rumors: [], seen: duplicates, wantFeedback: false });
+      this.ctx.out.send(from, { t: 'push', rumors: [], seen: duplicates, wantFeedback: false });
     }
   }
 
-  onPull(from: PeerId, message: MessageOf<'pull'>, now: number): void {
+  private onPull(from: PeerId, message: MessageOf<'pull'>, now: number): void {
     const outcomes = this.acceptAll(from, message.rumors, now);
     const duplicates = RumorStore.duplicateIds(message.rumors, outcomes);
     const missing = this.store.missingFrom(message.digest);
     if (missing.length > 0 || duplicates.length > 0) {
-      this.out.send(from, { v: 1, t: 'push', rumors: missing, seen: duplicates, wantFeedback: false });
+      this.ctx.out.send(from, { t: 'push', rumors: missing, seen: duplicates, wantFeedback: false });
     }
-  }
-
-  onPrune(from: PeerId): void {
-    this.tree.prune(from);
-  }
-
-  onGraft(from: PeerId): void {
-    this.tree.graft(from);
-  }
-
-  linkClosed(peer: PeerId): void {
-    this.tree.forget(peer);
   }
 
   private acceptAll(from: PeerId, rumors: readonly Rumor[], now: number): Acceptance[] {
@@ -130,25 +149,14 @@ export class Dissemination {
       else this.hooks.expired();
       return outcome;
     });
-    if (this.mode === 'tree' && rumors.length > 0) this.shapeTree(from, fresh.length > 0);
+    if (rumors.length > 0) this.behaviour.received?.(from, fresh.length > 0);
     if (fresh.length > 0) this.forward(fresh, from);
     return outcomes;
   }
 
-  /** Old news over an eager link: the link closes a cycle, prune it. News over a pruned link: the tree missed us, graft it. */
-  private shapeTree(from: PeerId, brought: boolean): void {
-    if (!brought && this.tree.prune(from)) this.out.send(from, { v: 1, t: 'prune' });
-    else if (brought && this.tree.graft(from)) this.out.send(from, { v: 1, t: 'graft' });
-  }
-
-  /** Push on first receipt: eager to `fanout` random neighbours, tree to every eager link, flood to every link; other modes wait for their round. */
   private forward(rumors: Rumor[], except: PeerId | null): void {
-    const neighbors = this.hooks.neighbors();
-    let targets: PeerId[];
-    if (this.mode === 'eager') targets = sample(this.env.random, neighbors.filter((p) => p !== except), this.options.fanout);
-    else if (this.mode === 'tree') targets = this.tree.eagerAmong(neighbors, except);
-    else if (this.mode === 'flood') targets = neighbors.filter((p) => p !== except);
-    else return;
-    for (const peer of targets) this.out.send(peer, { v: 1, t: 'push', rumors, seen: [], wantFeedback: false });
+    for (const peer of this.behaviour.eagerTargets(except)) {
+      this.ctx.out.send(peer, { t: 'push', rumors, seen: [], wantFeedback: false });
+    }
   }
 }

@@ -77,7 +77,7 @@ describe('Membership: churn', () => {
 
   it('a leave is declared too; cutting off a misbehaving peer is not', () => {
     const { m, declared } = linked();
-    m.handle(p('n1'), { v: 1, t: 'leave' }, 10);
+    m.receive(p('n1'), { t: 'leave' }, 10);
     m.evict(p('n2'), 10);
     expect(declared).toEqual([p('n1')]);
   });
@@ -103,7 +103,7 @@ describe('Membership: churn', () => {
     const reported = new Set([p('ghost')]);
     const { m, drain, tickTo } = linked({ activeViewSize: 3, maxActiveViewSize: 6, passiveViewSize: 10 }, reported);
     for (const x of peers(4, 'x')) m.forget(x); // nothing else to dial
-    m.handle(p('n1'), { v: 1, t: 'shuffle-reply', sample: [p('ghost')] }, 1);
+    m.receive(p('n1'), { t: 'shuffle-reply', sample: [p('ghost')] }, 1);
     expect(m.known()).toEqual([]);
     m.introduce([p('ghost')]);
     expect(m.known()).toEqual([p('ghost')]);

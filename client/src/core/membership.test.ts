@@ -122,7 +122,7 @@ describe('Membership: passive view and shuffles', () => {
     m.connected(p('n'), 0);
     for (let round = 0; round < 20; round++) {
       m.introduce(peers(4, `r${round}-`));
-      m.handle(p('n'), { v: 1, t: 'shuffle-reply', sample: [p('me'), p('n'), ...peers(6, `s${round}-`)] }, round);
+      m.receive(p('n'), { t: 'shuffle-reply', sample: [p('me'), p('n'), ...peers(6, `s${round}-`)] }, round);
       tickTo(round);
       const known = m.known();
       expect(known.length).toBeLessThanOrEqual(5);
@@ -145,20 +145,20 @@ describe('Membership: passive view and shuffles', () => {
     expect(shuffle).toHaveLength(1);
     expect(shuffle[0]?.to).toBe(p('b'));
     expect(shuffle[0]?.message).toMatchObject({ t: 'shuffle', sample: expect.arrayContaining([p('a'), p('x1'), p('x2')]) });
-    b.m.handle(p('a'), asMembershipMessage((shuffle[0] as { message: Message }).message), 100);
+    b.m.receive(p('a'), asMembershipMessage((shuffle[0] as { message: Message }).message), 100);
     expect(b.m.known()).toEqual(expect.arrayContaining([p('x1'), p('x2')]));
     expect(b.m.known()).not.toContain(p('a')); // already a neighbour
     const reply = sends(b.drain().actions, 'shuffle-reply');
     expect(reply.map((r) => r.to)).toEqual([p('a')]);
     expect(reply[0]?.message).toMatchObject({ sample: expect.arrayContaining([p('y1'), p('y2')]) });
-    a.m.handle(p('b'), asMembershipMessage((reply[0] as { message: Message }).message), 100);
+    a.m.receive(p('b'), asMembershipMessage((reply[0] as { message: Message }).message), 100);
     expect(a.m.known()).toEqual(expect.arrayContaining([p('y1'), p('y2')]));
   });
 
   it('answers a ping with a pong carrying the same number', () => {
     const { m, drain } = setup('me');
-    m.handle(p('n'), { v: 1, t: 'ping', n: 42 }, 0);
-    expect(sends(drain().actions)).toEqual([{ to: p('n'), message: { v: 1, t: 'pong', n: 42 } }]);
+    m.receive(p('n'), { t: 'ping', n: 42 }, 0);
+    expect(sends(drain().actions)).toEqual([{ to: p('n'), message: { t: 'pong', n: 42 } }]);
   });
 
   it('leave removes the peer, and later shuffles or links do not bring it back', () => {
@@ -166,15 +166,15 @@ describe('Membership: passive view and shuffles', () => {
     m.connected(p('quitter'), 0);
     m.connected(p('n'), 0);
     drain();
-    m.handle(p('quitter'), { v: 1, t: 'leave' }, 10);
+    m.receive(p('quitter'), { t: 'leave' }, 10);
     const { actions, events } = drain();
     expect(targets(actions, 'disconnect')).toEqual([p('quitter')]);
     expect(events).toContainEqual({ type: 'peer-gone', peer: p('quitter'), reason: 'left' });
     m.disconnected(p('quitter')); // the driver reports the closed link
     expect(m.neighbors()).toEqual([p('n')]);
     expect(m.known()).not.toContain(p('quitter'));
-    m.handle(p('n'), { v: 1, t: 'shuffle-reply', sample: [p('quitter'), p('other')] }, 20);
-    m.handle(p('n'), { v: 1, t: 'shuffle', sample: [p('n'), p('quitter')] }, 20);
+    m.receive(p('n'), { t: 'shuffle-reply', sample: [p('quitter'), p('other')] }, 20);
+    m.receive(p('n'), { t: 'shuffle', sample: [p('n'), p('quitter')] }, 20);
     expect(m.known()).toEqual([p('other')]);
     tickTo(30);
     expect(targets(drain().actions, 'connect')).toEqual([p('other')]);

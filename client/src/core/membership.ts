@@ -2,6 +2,7 @@ import { pickOne, sample, type Env } from './env.ts';
 import type { PeerId } from './ids.ts';
 import type { Options } from './options.ts';
 import type { Outbox } from './outbox.ts';
+import type { ProtocolModule } from './protocol.ts';
 import type { MessageOf } from './wire.ts';
 
 interface Link {
@@ -41,7 +42,10 @@ export interface MembershipHooks {
  * - replacements are dialled among peers someone vouches for first, those with room first; a peer
  *   at the cap takes a newcomer by dropping a neighbour that has links to spare.
  */
-export class Membership {
+type Owned = 'ping' | 'pong' | 'leave' | 'shuffle' | 'shuffle-reply';
+
+export class Membership implements ProtocolModule<Owned> {
+  readonly handles = ['ping', 'pong', 'leave', 'shuffle', 'shuffle-reply'] as const;
   readonly active = new Map<PeerId, Link>();
   private readonly pending = new Map<PeerId, number>();
   private passive: PeerId[] = [];
@@ -150,11 +154,11 @@ export class Membership {
     if (wasSuspected) this.onViewChange(); // healthy again: vouch for it again
   }
 
-  handle(from: PeerId, message: MessageOf<'ping' | 'pong' | 'leave' | 'shuffle' | 'shuffle-reply'>, now: number): void {
+  receive(from: PeerId, message: MessageOf<Owned>, now: number): void {
     switch (message.t) {
       case 'ping':
         // Answered at once from the message handler, so throttled background tabs still answer.
-        this.out.send(from, { v: 1, t: 'pong', n: message.n });
+        this.out.send(from, { t: 'pong', n: message.n });
         return;
       case 'pong':
         return;
@@ -162,7 +166,7 @@ export class Membership {
         this.markGone(from, 'left', now, true);
         return;
       case 'shuffle':
-        this.out.send(from, { v: 1, t: 'shuffle-reply', sample: this.sampleFor(from, message.sample.length) });
+        this.out.send(from, { t: 'shuffle-reply', sample: this.sampleFor(from, message.sample.length) });
         this.addPassive(message.sample);
         return;
       case 'shuffle-reply':
@@ -188,9 +192,14 @@ export class Membership {
     }
   }
 
+  /** Pings are due every pingIntervalMs at the latest; shuffles on their own period. */
+  nextTickAt(): number {
+    return Math.min(this.nextShuffleAt, this.env.now() + this.options.pingIntervalMs);
+  }
+
   /** Tell neighbours we are leaving for good (tab closing). */
   leave(): void {
-    for (const peer of this.active.keys()) this.out.send(peer, { v: 1, t: 'leave' });
+    for (const peer of this.active.keys()) this.out.send(peer, { t: 'leave' });
   }
 
   /** Cut a peer off (it misbehaved): close the link and keep it out of the views for a while. */
@@ -239,7 +248,7 @@ export class Membership {
         // One ping per tick at most: a node that slept gives its neighbours several ticks to answer.
         link.lastPingAt = now;
         link.unansweredPings++;
-        this.out.send(peer, { v: 1, t: 'ping', n: ++this.pingSeq });
+        this.out.send(peer, { t: 'ping', n: ++this.pingSeq });
         if (link.unansweredPings === PINGS_BEFORE_SUSPECT) this.onViewChange(); // suspected: stop vouching for it
       }
     }
@@ -292,7 +301,7 @@ export class Membership {
     const target = pickOne(this.env.random, this.neighbors());
     if (target === undefined) return;
     const own = this.sampleFor(target, this.options.shuffleSampleSize - 1);
-    this.out.send(target, { v: 1, t: 'shuffle', sample: [this.self, ...own] });
+    this.out.send(target, { t: 'shuffle', sample: [this.self, ...own] });
   }
 
   private sampleFor(exclude: PeerId, size: number): PeerId[] {

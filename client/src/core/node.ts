@@ -1,102 +1,114 @@
-import { Aggregator, type AggregateEstimate } from './aggregate.ts';
-import { pickOne, sample, type Env } from './env.ts';
+import { Aggregation, type AggregateEstimate } from './aggregate.ts';
+import { Admission, type Admitted, type BudgetOptions, type DropReason, type Verifier } from './admission.ts';
+import { pickOne, type Env } from './env.ts';
 import { Dissemination } from './dissemination.ts';
 import { CoreError, rumorId, type PeerId, type RumorId } from './ids.ts';
 import { createOptions, MODES, type Mode, type Options, type OptionsInput } from './options.ts';
 import { Membership } from './membership.ts';
 import { Outbox, type Action, type NodeEvent } from './outbox.ts';
-import { SharedState } from './shared-state.ts';
+import type { NodeContext, ProtocolModule } from './protocol.ts';
+import { SignalRelay } from './signal-relay.ts';
+import { StateSync } from './state-sync.ts';
+import { HybridClock } from './time.ts';
+import { TopologyGossip } from './topology.ts';
 import {
   MAX_PAYLOAD_BYTES,
   MAX_REGISTER_BYTES,
+  MESSAGE_TYPES,
   isWellFormed,
-  parse,
   utf8Length,
-  type MessageOf,
+  type Message,
+  type MessageType,
   type RegisterValue,
-  type RejectReason,
   type Rumor,
   type SignalData,
 } from './wire.ts';
 
-/** A peer that sends this many bad messages is cut off. */
-const MAX_BAD_MESSAGES_PER_PEER = 10;
-
 export interface NodeStats {
-  messagesSent: number;
+  /** Messages past admission. */
   messagesReceived: number;
-  /** Rumor copies sent (the numerator of relative message redundancy). */
-  payloadsSent: number;
   rumorsDelivered: number;
   duplicates: number;
   dropped: number;
-  droppedByReason: Partial<Record<RejectReason | 'abuse' | 'expired' | 'unroutable', number>>;
+  droppedByReason: Partial<Record<DropReason, number>>;
 }
+
+/** What a node may be given besides its options: the identity port's verifier, a link budget. */
+export interface NodeExtras {
+  verifier?: Verifier;
+  budget?: BudgetOptions;
+}
+
+type RouteTable = { [T in MessageType]: ProtocolModule<T> };
 
 /**
  * One gossip peer, pure: messages, link changes and clock ticks go in; actions (sends, link
  * requests) and typed events come out through `drain()`. It owns no timer and no socket, so the
- * same code runs in a tab, in the simulator and in Node, and a seeded Env replays a run exactly.
+ * same code runs in a tab, in the simulator and in Node (runtime/ feeds it), and a seeded Env
+ * replays a run exactly.
+ *
+ * Every message passes admission (decode, verify, budget; admission.ts) and then goes to the one
+ * protocol module that owns its type: membership, dissemination (one behaviour per mode),
+ * state (counter, register), topology (with death notices), aggregation, signal relay.
  */
 export class GossipNode {
   readonly options: Options;
   private readonly out = new Outbox();
+  private readonly clock: HybridClock;
+  private readonly admission: Admission;
   private readonly membership: Membership;
   private readonly rumors: Dissemination;
-  private readonly state: SharedState;
-  private readonly aggregator: Aggregator;
-  private readonly badMessages = new Map<PeerId, number>();
-  private readonly stats_: Omit<NodeStats, 'messagesSent' | 'payloadsSent'> = {
-    messagesReceived: 0,
-    rumorsDelivered: 0,
-    duplicates: 0,
-    dropped: 0,
-    droppedByReason: {},
-  };
-  private nextRoundAt: number;
+  private readonly state: StateSync;
+  private readonly topology: TopologyGossip;
+  private readonly aggregation: Aggregation;
+  private readonly signals: SignalRelay;
+  private readonly modules: readonly ProtocolModule[];
+  private readonly routes: RouteTable;
+  private readonly stats_: NodeStats = { messagesReceived: 0, rumorsDelivered: 0, duplicates: 0, dropped: 0, droppedByReason: {} };
   private nextAntiEntropyAt: number;
-  private nextTopologyRefreshAt: number;
-  private nextAggregateAt: number;
   private viewChanged = false;
 
   constructor(
     readonly id: PeerId,
     private readonly env: Env,
     options: OptionsInput = {},
+    extras: NodeExtras = {},
   ) {
     this.options = createOptions(options);
-    const now = env.now();
-    // Random phases: nodes do not gossip in lockstep, as in any real network.
-    this.nextRoundAt = now + env.random() * this.options.periodMs;
-    this.nextAntiEntropyAt = now + env.random() * this.options.antiEntropyPeriodMs;
-    this.nextTopologyRefreshAt = now;
-    this.membership = new Membership(id, env, this.options, this.out, () => (this.viewChanged = true), {
-      // Death notices travel in the topology (topology.ts): they need topology sharing on.
-      reportedGone: (peer) => this.options.shareTopology && this.state.topology.isGone(peer),
-      declaredGone: (peer, at) => this.state.announceGone(peer, at),
-      degreeOf: (peer) => (this.options.shareTopology ? this.state.topology.degreeOf(peer) : undefined),
-      vouched: (peer) => !this.options.shareTopology || this.state.topology.isVouched(peer),
+    this.clock = new HybridClock(env.now);
+    this.admission = new Admission(extras.budget, extras.verifier ?? null);
+    const ctx: NodeContext = { self: id, env, options: this.options, out: this.out, neighbors: () => this.neighbors() };
+    const penalize = (reason: DropReason) => (from: PeerId, detail: string) => this.refused(from, this.admission.penalize(from, reason, detail, env.now()));
+    this.topology = new TopologyGossip(ctx, this.clock, {
+      ownLinks: () => this.membership.healthy(),
+      declaredGone: (peers) => peers.forEach((peer) => this.membership.forget(peer)),
+      penalize: penalize('future'),
     });
-    this.rumors = new Dissemination(id, env, this.options, this.out, {
-      neighbors: () => this.neighbors(),
+    this.membership = new Membership(id, env, this.options, this.out, () => (this.viewChanged = true), {
+      reportedGone: (peer) => this.topology.isGone(peer),
+      declaredGone: (peer, at) => this.topology.announceGone(peer, at),
+      degreeOf: (peer) => this.topology.degreeOf(peer),
+      vouched: (peer) => this.topology.isVouched(peer),
+    });
+    this.rumors = new Dissemination(ctx, {
       delivered: (rumor, from, at) => {
         this.stats_.rumorsDelivered++;
         this.out.emit({ type: 'rumor', rumor, from, receivedAt: at });
       },
       duplicate: () => this.stats_.duplicates++,
-      expired: () => this.countDrop('expired'),
+      expired: () => this.count('expired'),
     });
-    this.state = new SharedState(
-      id,
-      env,
-      this.options,
-      this.out,
-      () => this.neighbors(),
-      (except) => this.spreadTargets(except),
-      () => this.membership.healthy(),
-    );
-    this.aggregator = new Aggregator(id, 0, this.options.epochMs);
-    this.nextAggregateAt = this.options.aggregatePeriodMs === 0 ? Infinity : now + env.random() * this.options.aggregatePeriodMs;
+    this.state = new StateSync(ctx, this.clock, { spreadTargets: (except) => this.rumors.stateTargets(except), penalize: penalize('future') });
+    this.aggregation = new Aggregation(ctx);
+    this.signals = new SignalRelay(ctx, {
+      topology: () => this.topology.table,
+      responsive: () => this.membership.responsive(),
+      healthy: () => this.membership.healthy(),
+      unroutable: () => this.count('unroutable'),
+    });
+    this.modules = [this.membership, this.rumors, this.state, this.topology, this.aggregation, this.signals];
+    this.routes = routeTable(this.modules);
+    this.nextAntiEntropyAt = env.now() + env.random() * this.options.antiEntropyPeriodMs;
   }
 
   // ---- inputs -------------------------------------------------------------------------------
@@ -113,92 +125,40 @@ export class GossipNode {
   disconnected(peer: PeerId): void {
     this.membership.disconnected(peer, this.env.now());
     this.rumors.linkClosed(peer);
+    this.admission.linkClosed(peer);
     this.afterInput();
   }
 
-  /** Untrusted input from a link: parsed here, dropped and counted if bad; never throws. */
+  /** Untrusted input from a link (text, bytes or a decoded value): admitted or dropped and counted; never throws. */
   receive(from: PeerId, raw: unknown): void {
-    const parsed = parse(raw);
-    if (!parsed.ok) {
-      this.drop(from, parsed.reason, parsed.detail);
-      const bad = (this.badMessages.get(from) ?? 0) + 1;
-      this.badMessages.set(from, bad);
-      if (bad === MAX_BAD_MESSAGES_PER_PEER) {
-        this.drop(from, 'abuse', `${bad} bad messages; cutting the peer off`);
-        this.membership.evict(from, this.env.now());
-        this.afterInput(); // the view changed: report it now, not at the next input
-      }
-      return;
-    }
-    const now = this.env.now();
-    this.stats_.messagesReceived++;
-    this.membership.heard(from, now);
-    const message = parsed.message;
-    switch (message.t) {
-      case 'ping':
-      case 'pong':
-      case 'leave':
-      case 'shuffle':
-      case 'shuffle-reply':
-        // A leave also writes a death notice (membership -> declaredGone), so the whole mesh hears it.
-        this.membership.handle(from, message, now);
-        break;
-      case 'push':
-        this.rumors.onPush(from, message, now);
-        break;
-      case 'pull':
-        this.rumors.onPull(from, message, now);
-        break;
-      case 'prune':
-        this.rumors.onPrune(from);
-        break;
-      case 'graft':
-        this.rumors.onGraft(from);
-        break;
-      case 'state':
-        for (const peer of this.state.merge(from, message, now)) this.membership.forget(peer);
-        break;
-      case 'signal':
-        this.onSignal(from, message);
-        break;
-      case 'aggregate':
-        this.aggregator.receive(message, now);
-        break;
-    }
-    this.afterInput();
+    this.dispatch(from, this.admission.admit(from, raw, this.env.now()));
+  }
+
+  /** An in-process link (simulator, tests): the message object as sent, no decode, no verify. */
+  receiveTrusted(from: PeerId, message: Message): void {
+    this.dispatch(from, this.admission.admitTrusted(message));
   }
 
   /** Runs whatever is due; call it at `nextTickAt()` (calling more often is harmless). */
   tick(now: number): void {
-    this.membership.tick(now);
-    if (now >= this.nextRoundAt) {
-      this.nextRoundAt = Math.max(this.nextRoundAt + this.options.periodMs, now + 1);
-      this.rumors.round(now);
-    }
+    for (const module of this.modules) module.tick?.(now);
     if (now >= this.nextAntiEntropyAt) {
       this.nextAntiEntropyAt = Math.max(this.nextAntiEntropyAt + this.options.antiEntropyPeriodMs, now + 1);
-      this.antiEntropy();
-      this.rumors.store.expire(now);
-      this.state.topology.expire(now);
+      this.antiEntropy(now);
     }
-    if (now >= this.nextAggregateAt) {
-      this.nextAggregateAt = Math.max(this.nextAggregateAt + this.options.aggregatePeriodMs, now + 1);
-      this.aggregateRound(now);
-    }
-    if (this.options.shareTopology && now >= this.nextTopologyRefreshAt) this.viewChanged = true;
     this.afterInput();
   }
 
   nextTickAt(): number {
-    return Math.min(this.nextRoundAt, this.nextAntiEntropyAt, this.nextAggregateAt, this.env.now() + this.options.pingIntervalMs);
+    let at = this.nextAntiEntropyAt;
+    for (const module of this.modules) at = Math.min(at, module.nextTickAt?.() ?? Infinity);
+    return at;
   }
 
   // ---- local operations -------------------------------------------------------------------
 
   publish(payload: string): Rumor {
-    if (!isWellFormed(payload)) throw new CoreError('bad-argument', 'payload contains a lone UTF-16 surrogate');
-    const bytes = utf8Length(payload);
-    if (bytes > MAX_PAYLOAD_BYTES) throw new CoreError('payload-too-large', `${bytes} bytes > ${MAX_PAYLOAD_BYTES}`);
+    checkText(payload, MAX_PAYLOAD_BYTES, 'payload');
     return this.rumors.publish(payload, this.env.now());
   }
 
@@ -208,16 +168,14 @@ export class GossipNode {
   }
 
   setRegister(value: string): RegisterValue {
-    if (!isWellFormed(value)) throw new CoreError('bad-argument', 'value contains a lone UTF-16 surrogate');
-    const bytes = utf8Length(value);
-    if (bytes > MAX_REGISTER_BYTES) throw new CoreError('payload-too-large', `${bytes} bytes > ${MAX_REGISTER_BYTES}`);
-    return this.state.set(value, this.env.now());
+    checkText(value, MAX_REGISTER_BYTES, 'value');
+    return this.state.set(value);
   }
 
   /** This node's contribution to the network-wide average, minimum and maximum (from the next epoch). */
   setAggregateValue(value: number): void {
     if (!Number.isFinite(value)) throw new CoreError('bad-argument', `aggregate value must be finite, got ${value}`);
-    this.aggregator.setValue(value);
+    this.aggregation.aggregator.setValue(value);
   }
 
   /**
@@ -225,10 +183,7 @@ export class GossipNode {
    * `randomWalk` false, when the gossiped topology shows no path to `to` (the driver then tries the server).
    */
   sendSignal(to: PeerId, data: SignalData, { randomWalk = true }: { randomWalk?: boolean } = {}): boolean {
-    const hop = this.routeTowards(to, undefined, randomWalk);
-    if (hop === undefined) return false;
-    this.out.send(hop, { v: 1, t: 'signal', from: this.id, to, hops: 0, data });
-    return true;
+    return this.signals.send(to, data, randomWalk);
   }
 
   /** Switches the dissemination mode at run time (benchmarks compare modes over the same links). */
@@ -276,97 +231,89 @@ export class GossipNode {
     return this.rumors.store.all();
   }
 
-  /** The last completed epoch's estimates (stable), or the running epoch's before one completed. */
   aggregates(): AggregateEstimate | null {
-    return this.aggregator.estimate() ?? this.aggregator.current();
+    return this.aggregation.estimate();
   }
 
   meshGraph(): Map<PeerId, Set<PeerId>> {
-    return this.state.topology.graph();
+    return this.topology.table.graph();
   }
 
   stats(): NodeStats {
-    return {
-      ...this.stats_,
-      droppedByReason: { ...this.stats_.droppedByReason },
-      messagesSent: this.out.messagesSent,
-      payloadsSent: this.out.payloadsSent,
-    };
+    return { ...this.stats_, droppedByReason: { ...this.stats_.droppedByReason } };
   }
 
-  // ---- protocol -----------------------------------------------------------------------------
+  // ---- internals ----------------------------------------------------------------------------
 
-  /** Full state exchange with one random neighbour; in push mode the rumor digest rides along. */
-  private antiEntropy(): void {
-    const target = pickOne(this.env.random, this.neighbors());
-    if (target === undefined) return;
-    this.out.send(target, this.state.full(true));
-    this.rumors.antiEntropy(target);
-  }
-
-  private aggregateRound(now: number): void {
-    const share = this.aggregator.share(now);
-    const target = pickOne(this.env.random, this.neighbors());
-    if (target === undefined) this.aggregator.unsent(share);
-    else this.out.send(target, { v: 1, t: 'aggregate', ...share });
-  }
-
-  /** Where a counter or register change goes at once: the tree's eager links, or `fanout` random neighbours. */
-  private spreadTargets(except: PeerId | null): PeerId[] {
-    const neighbors = this.neighbors();
-    if (this.rumors.mode === 'tree') return this.rumors.tree.eagerAmong(neighbors, except);
-    if (this.rumors.mode === 'flood') return neighbors.filter((p) => p !== except);
-    return sample(this.env.random, neighbors.filter((p) => p !== except), this.options.fanout);
-  }
-
-  private onSignal(from: PeerId, message: MessageOf<'signal'>): void {
-    if (message.to === this.id) {
-      this.out.emit({ type: 'signal', from: message.from, data: message.data });
+  private dispatch(from: PeerId, admitted: Admitted): void {
+    if (!admitted.ok) {
+      this.refused(from, admitted);
       return;
     }
-    const hop = message.hops + 1 < this.options.maxSignalHops ? this.routeTowards(message.to, from) : undefined;
-    if (hop === undefined) {
-      this.countDrop('unroutable');
-      return;
-    }
-    this.out.send(hop, { ...message, hops: message.hops + 1 });
+    const now = this.env.now();
+    this.stats_.messagesReceived++;
+    this.membership.heard(from, now);
+    deliver(this.routes, from, admitted.message, now);
+    this.afterInput();
   }
 
-  /**
-   * Shortest known path by the gossiped topology; a random neighbour when the target is unheard of.
-   * Through a neighbour with no ping outstanding if there is one, else one not yet suspected: a
-   * neighbour that stopped answering is likely dead, and a signal sent into it is lost.
-   */
-  private routeTowards(target: PeerId, cameFrom: PeerId | undefined, randomWalk = true): PeerId | undefined {
-    const usable = (peers: PeerId[]): boolean => peers.some((p) => p !== cameFrom);
-    const responsive = this.membership.responsive();
-    const healthy = this.membership.healthy();
-    const neighbors = new Set(usable(responsive) ? responsive : usable(healthy) ? healthy : this.neighbors());
-    const routed = this.state.topology.nextHop(target, neighbors, cameFrom);
-    if (routed !== undefined || !randomWalk) return routed;
-    return pickOne(this.env.random, [...neighbors].filter((p) => p !== cameFrom));
+  private refused(from: PeerId, refusal: Admitted): void {
+    if (refusal.ok) return;
+    this.count(refusal.reason);
+    this.out.emit({ type: 'dropped', from, reason: refusal.reason, detail: refusal.detail });
+    if (!refusal.cutOff) return;
+    this.count('cut-off');
+    this.out.emit({ type: 'dropped', from, reason: 'cut-off', detail: `too many refused messages from ${from}; cutting the peer off` });
+    this.membership.evict(from, this.env.now());
+    this.afterInput(); // the view changed: report it now, not at the next input
+  }
+
+  /** State, rumor digest (modes without a periodic pull) and topology with one random neighbour. */
+  private antiEntropy(now: number): void {
+    const target = pickOne(this.env.random, this.neighbors());
+    if (target !== undefined) this.state.antiEntropy(target);
+    this.rumors.antiEntropy(target, now);
+    this.topology.antiEntropy(target, now);
   }
 
   /** View changes become one event and, with topology sharing, a fresh own entry for neighbours. */
   private afterInput(): void {
     if (!this.viewChanged) return;
     this.viewChanged = false;
-    const now = this.env.now();
     this.out.emit({ type: 'view', active: this.neighbors(), passive: this.known() });
-    if (!this.options.shareTopology) return;
-    this.nextTopologyRefreshAt = now + this.options.topologyTtlMs / 3;
-    this.state.announceTopology(now);
+    this.topology.announce(this.env.now());
   }
 
-  private drop(from: PeerId, reason: RejectReason | 'abuse', detail: string): void {
-    this.countDrop(reason);
-    this.out.emit({ type: 'dropped', from, reason, detail });
-  }
-
-  private countDrop(reason: keyof NodeStats['droppedByReason']): void {
+  private count(reason: DropReason): void {
     this.stats_.dropped++;
     this.stats_.droppedByReason[reason] = (this.stats_.droppedByReason[reason] ?? 0) + 1;
   }
+}
+
+/** Each message type has exactly one owner; a missing or doubled owner is a programming error. */
+function routeTable(modules: readonly ProtocolModule[]): RouteTable {
+  const table = new Map<MessageType, ProtocolModule>();
+  for (const module of modules) {
+    for (const type of module.handles) {
+      if (table.has(type)) throw new CoreError('bad-argument', `two modules handle '${type}'`);
+      table.set(type, module);
+    }
+  }
+  const missing = MESSAGE_TYPES.filter((t) => !table.has(t));
+  if (missing.length > 0) throw new CoreError('bad-argument', `no module handles ${missing.join(', ')}`);
+  return Object.fromEntries(table) as RouteTable;
+}
+
+function deliver<T extends MessageType>(routes: RouteTable, from: PeerId, message: Extract<Message, { t: T }>, now: number): void {
+  // TypeScript cannot correlate routes[t] with the message of type t; routeTable guarantees it.
+  const owner = routes[message.t as T] as ProtocolModule<T>;
+  owner.receive(from, message, now);
+}
+
+function checkText(text: string, maxBytes: number, what: string): void {
+  if (!isWellFormed(text)) throw new CoreError('bad-argument', `${what} contains a lone UTF-16 surrogate`);
+  const bytes = utf8Length(text);
+  if (bytes > maxBytes) throw new CoreError('payload-too-large', `${what}: ${bytes} bytes > ${maxBytes}`);
 }
 
 export { rumorId };

@@ -1,5 +1,6 @@
 import type { PeerId } from './ids.ts';
-import type { Message, RegisterValue, RejectReason, Rumor, SignalData } from './wire.ts';
+import type { DropReason } from './admission.ts';
+import type { Message, RegisterValue, Rumor, SignalData } from './wire.ts';
 
 /** What the node asks its driver to do. The node never touches a socket itself. */
 export type Action =
@@ -20,21 +21,17 @@ export type NodeEvent =
   /** Fewer links than the target and nobody left to ask: the driver should get introductions (signaling server). */
   | { type: 'lonely' }
   | { type: 'peer-gone'; peer: PeerId; reason: 'left' | 'silent' | 'link-failed' }
-  | { type: 'dropped'; from: PeerId; reason: RejectReason | 'abuse'; detail: string };
+  | { type: 'dropped'; from: PeerId; reason: DropReason; detail: string };
 
-/** Collects actions and events between two drains; one per node, shared by its parts. */
+/**
+ * Collects actions and events between two drains; one per node, shared by its parts. Messages are
+ * counted where they leave, in the runtime (runtime/counts.ts), not here.
+ */
 export class Outbox {
   actions: Action[] = [];
   events: NodeEvent[] = [];
-  /** Messages handed to the driver, by type; payloadsSent counts rumor copies (for RMR). */
-  readonly sentByType = new Map<Message['t'], number>();
-  payloadsSent = 0;
-  messagesSent = 0;
 
   send(to: PeerId, message: Message): void {
-    this.messagesSent++;
-    this.sentByType.set(message.t, (this.sentByType.get(message.t) ?? 0) + 1);
-    if (message.t === 'push' || message.t === 'pull') this.payloadsSent += message.rumors.length;
     this.actions.push({ type: 'send', to, message });
   }
 

@@ -1,21 +1,23 @@
 /**
  * Test support only (imported by *.test.ts, never by the core): a tiny in-memory network of
- * GossipNodes with a hand-driven virtual clock. `send` actions are delivered by calling `receive`
- * with the message object, in FIFO order; `connect` links both sides with `connected`;
- * `disconnect` unlinks both sides with `disconnected`. Every node gets a seeded Env.
+ * nodes, each in its own Runtime (runtime/runtime.ts) whose ports are a hand-driven virtual clock
+ * and FIFO in-memory links. `send` actions are delivered as the message object (admission's
+ * trusted path), in order; `connect` links both sides; `disconnect` unlinks both sides. Every
+ * node gets a seeded random stream.
  */
-import { seededEnv } from './env.ts';
+import { seededRandom } from './env.ts';
 import { asPeerId, type PeerId } from './ids.ts';
-import { GossipNode } from './node.ts';
+import type { GossipNode } from './node.ts';
 import type { OptionsInput } from './options.ts';
-import type { Action, NodeEvent } from './outbox.ts';
+import type { NodeEvent } from './outbox.ts';
 import type { Message } from './wire.ts';
+import { Runtime } from '../runtime/runtime.ts';
 
 export type EventOf<T extends NodeEvent['type']> = Extract<NodeEvent, { type: T }>;
 
 export class TestNet {
   now = 0;
-  readonly nodes = new Map<PeerId, GossipNode>();
+  readonly runtimes = new Map<PeerId, Runtime>();
   /** Every action of every node, in order, as `from action`, for determinism checks. */
   readonly log: string[] = [];
   /** Messages delivered so far, with sender and receiver. */
@@ -23,6 +25,7 @@ export class TestNet {
   /** Nodes whose messages are lost (a hung tab: the link stays open, nothing arrives). */
   readonly muted = new Set<PeerId>();
   private readonly events = new Map<PeerId, NodeEvent[]>();
+  private readonly timers = new Map<PeerId, { at: number; fn: () => void }>();
   private readonly links = new Set<string>();
   private readonly queue: Array<{ from: PeerId; to: PeerId; message: Message }> = [];
 
@@ -31,18 +34,59 @@ export class TestNet {
     private readonly defaults: OptionsInput = {},
   ) {}
 
+  get nodes(): Map<PeerId, GossipNode> {
+    return new Map([...this.runtimes].map(([id, runtime]) => [id, runtime.node]));
+  }
+
   add(name: string, options: OptionsInput = {}): GossipNode {
     const id = asPeerId(name);
-    const node = new GossipNode(id, seededEnv(this.seed * 1000 + this.nodes.size, () => this.now), { ...this.defaults, ...options });
-    this.nodes.set(id, node);
-    this.events.set(id, []);
-    return node;
+    const events: NodeEvent[] = [];
+    this.events.set(id, events);
+    const runtime = new Runtime(
+      { id, node: { ...this.defaults, ...options } },
+      {
+        clock: {
+          now: () => this.now,
+          setTimer: (at, fn) => {
+            const timer = { at, fn };
+            this.timers.set(id, timer);
+            return () => {
+              if (this.timers.get(id) === timer) this.timers.delete(id);
+            };
+          },
+        },
+        random: seededRandom(this.seed * 1000 + this.runtimes.size),
+        links: {
+          send: (to, message) => {
+            this.log.push(`${id} send ${to} ${JSON.stringify(message)}`);
+            this.queue.push({ from: id, to, message });
+            return true;
+          },
+          connect: (peer) => {
+            this.log.push(`${id} connect ${peer}`);
+            if (this.runtimes.has(peer) && !this.linked(id, peer)) this.open(id, peer);
+          },
+          disconnect: (peer) => {
+            this.log.push(`${id} disconnect ${peer}`);
+            this.close(id, peer);
+          },
+        },
+        observer: { event: (event) => events.push(event) },
+      },
+    );
+    this.runtimes.set(id, runtime);
+    runtime.start();
+    return runtime.node;
   }
 
   node(name: string): GossipNode {
-    const node = this.nodes.get(asPeerId(name));
-    if (node === undefined) throw new Error(`no node ${name}`);
-    return node;
+    return this.runtime(name).node;
+  }
+
+  runtime(name: string): Runtime {
+    const runtime = this.runtimes.get(asPeerId(name));
+    if (runtime === undefined) throw new Error(`no node ${name}`);
+    return runtime;
   }
 
   /** Opens a link between two nodes (both sides hear `connected`) and lets the network settle. */
@@ -58,7 +102,7 @@ export class TestNet {
 
   /** Closes a link (both sides hear `disconnected`) and lets the network settle. */
   unlink(a: string, b: string): void {
-    this.apply(asPeerId(a), { type: 'disconnect', peer: asPeerId(b) });
+    this.close(asPeerId(a), asPeerId(b));
     this.pump();
   }
 
@@ -68,46 +112,41 @@ export class TestNet {
    */
   kill(name: string): void {
     const peer = asPeerId(name);
-    this.nodes.delete(peer);
+    this.runtimes.get(peer)?.stop();
+    this.runtimes.delete(peer);
     this.events.delete(peer);
+    this.timers.delete(peer);
   }
 
   linked(a: PeerId, b: PeerId): boolean {
     return this.links.has(key(a, b));
   }
 
-  /** Advances the clock in steps, ticking every node and settling the network after each step. */
+  /** Advances the clock in steps, firing the nodes' due timers and settling the network after each step. */
   run(durationMs: number, stepMs = 50): void {
     const end = this.now + durationMs;
     while (this.now < end) {
       this.now = Math.min(end, this.now + stepMs);
-      for (const node of this.nodes.values()) node.tick(this.now);
+      for (const [id, timer] of [...this.timers]) {
+        if (timer.at > this.now || this.timers.get(id) !== timer) continue;
+        this.timers.delete(id);
+        timer.fn();
+      }
       this.pump();
     }
   }
 
-  /** Drains all nodes and delivers everything until nothing moves. */
+  /** Carries out what the nodes queued (after direct calls on them) and delivers everything until nothing moves. */
   pump(): void {
-    for (let round = 0; round < 100_000; round++) {
-      let moved = false;
-      for (const [id, node] of this.nodes) {
-        const { actions, events } = node.drain();
-        (this.events.get(id) as NodeEvent[]).push(...events);
-        for (const action of actions) {
-          moved = true;
-          this.log.push(`${id} ${JSON.stringify(action)}`);
-          this.apply(id, action);
-        }
-      }
+    for (const runtime of this.runtimes.values()) runtime.flush();
+    for (let step = 0; step < 1_000_000; step++) {
       const next = this.queue.shift();
-      if (next !== undefined) {
-        moved = true;
-        if (this.linked(next.from, next.to) && !this.muted.has(next.from)) {
-          this.delivered.push(next);
-          this.nodes.get(next.to)?.receive(next.from, next.message);
-        }
-      }
-      if (!moved) return;
+      if (next === undefined) return;
+      if (!this.linked(next.from, next.to) || this.muted.has(next.from)) continue;
+      const to = this.runtimes.get(next.to);
+      if (to === undefined) continue;
+      this.delivered.push(next);
+      to.receiveTrusted(next.from, next.message);
     }
     throw new Error('network did not settle');
   }
@@ -117,26 +156,16 @@ export class TestNet {
     return all.filter((e): e is EventOf<T> => e.type === type);
   }
 
-  private apply(from: PeerId, action: Action): void {
-    switch (action.type) {
-      case 'send':
-        this.queue.push({ from, to: action.to, message: action.message });
-        return;
-      case 'connect':
-        if (this.nodes.has(action.peer) && !this.linked(from, action.peer)) this.open(from, action.peer);
-        return;
-      case 'disconnect':
-        if (!this.links.delete(key(from, action.peer))) return;
-        this.nodes.get(from)?.disconnected(action.peer);
-        this.nodes.get(action.peer)?.disconnected(from);
-        return;
-    }
-  }
-
   private open(a: PeerId, b: PeerId): void {
     this.links.add(key(a, b));
-    this.nodes.get(a)?.connected(b);
-    this.nodes.get(b)?.connected(a);
+    this.runtimes.get(a)?.linkUp(b);
+    this.runtimes.get(b)?.linkUp(a);
+  }
+
+  private close(a: PeerId, b: PeerId): void {
+    if (!this.links.delete(key(a, b))) return;
+    this.runtimes.get(a)?.linkDown(b);
+    this.runtimes.get(b)?.linkDown(a);
   }
 }
 

@@ -21,16 +21,16 @@ describe('Topology', () => {
 
   it('never lets a remote entry overwrite its own', () => {
     const t = new Topology(S, 10_000, 100);
-    const own = t.setOwn([A], 100);
+    const own = t.setOwn([A], 100, 100);
     expect(t.merge([entry(S, [B, C], 999_999)], 200)).toEqual([]);
     expect(byPeer(t).get(S)).toEqual(own);
     // Own versions only grow, even with a clock going backwards.
-    expect(t.setOwn([B], 50).version).toBe(101);
+    expect(t.setOwn([B], 50, 50).version).toBe(101);
   });
 
   it('expire drops stale entries, keeps fresh ones and itself', () => {
     const t = new Topology(S, 1000, 100);
-    t.setOwn([A], 0);
+    t.setOwn([A], 0, 0);
     t.merge([entry(A, [S], 1)], 0);
     t.merge([entry(B, [A], 1)], 600);
     t.expire(1000);
@@ -47,7 +47,7 @@ describe('Topology', () => {
     t.merge([entry(A, [], 2)], 900);
     t.expire(1500);
     expect(t.size).toBe(1);
-    t.setOwn([], 0);
+    t.setOwn([], 0, 0);
     t.forget(A);
     t.forget(S);
     expect([...byPeer(t).keys()]).toEqual([S]);
@@ -62,7 +62,7 @@ describe('Topology', () => {
 
   it('graph makes edges symmetric', () => {
     const t = new Topology(S, 1000, 100);
-    t.setOwn([A], 0);
+    t.setOwn([A], 0, 0);
     t.merge([entry(A, [B], 1)], 0);
     const g = t.graph();
     expect([...(g.get(B) ?? [])].sort()).toEqual([A]);
@@ -72,7 +72,7 @@ describe('Topology', () => {
   /** self - a - b - c - d, and self - e - f - d (so d is 3 links away via e). */
   function chain(): Topology {
     const t = new Topology(S, 10_000, 100);
-    t.setOwn([A, E], 0);
+    t.setOwn([A, E], 0, 0);
     t.merge([entry(A, [S, B], 1), entry(B, [A, C], 1), entry(C, [B, D], 1), entry(E, [S, F], 1), entry(F, [E, D], 1)], 0);
     return t;
   }
@@ -140,15 +140,15 @@ describe('Topology: death notices', () => {
 
   it('setOwn can be forced past a notice about ourselves', () => {
     const t = new Topology(S, 10_000, 100);
-    t.setOwn([A], 100);
+    t.setOwn([A], 100, 100);
     expect(t.merge([gone(S, 101)], 100)).toEqual([]); // never stored
     expect(t.ownVersion()).toBe(100);
-    expect(t.setOwn([A], 100, 102).version).toBe(102);
+    expect(t.setOwn([A], 100, 100, 102).version).toBe(102);
   });
 
   it('graph and routing leave gone peers out, and edges to them', () => {
     const t = new Topology(S, 10_000, 100);
-    t.setOwn([A], 0);
+    t.setOwn([A], 0, 0);
     t.merge([entry(A, [S, B, C], 1), entry(B, [A, D], 1), entry(C, [A], 1), entry(D, [B], 1)], 0);
     expect(t.nextHop(D, new Set([A]))).toBe(A);
     t.merge([gone(B, 2)], 0);
@@ -181,7 +181,7 @@ describe('Topology: vouching', () => {
     expect(t.isVouched(C)).toBe(false); // only its own entry: no one else saw it
     t.merge([entry(A, [], 2)], 0); // A stopped listing B (suspected, or gone)
     expect(t.isVouched(B)).toBe(false);
-    t.setOwn([B], 0);
+    t.setOwn([B], 0, 0);
     expect(t.isVouched(B)).toBe(true);
     t.merge([{ peer: A, neighbors: [], version: 3, gone: true }, entry(D, [C], 1)], 0);
     expect(t.isVouched(C)).toBe(true);

@@ -1,5 +1,11 @@
+import { sample } from './env.ts';
 import type { PeerId } from './ids.ts';
-import type { TopologyEntry } from './wire.ts';
+import type { NodeContext, ProtocolModule } from './protocol.ts';
+import type { HybridClock } from './time.ts';
+import { MAX_TOPOLOGY_ENTRIES_PER_MESSAGE, type MessageOf, type TopologyEntry } from './wire.ts';
+
+/** Most peers whose neighbour lists one node keeps (enough to draw and route a browser mesh). */
+const MAX_TOPOLOGY_ENTRIES = 1024;
 
 /**
  * The mesh as this node has heard of it: each peer's own neighbour list, gossiped like a
@@ -26,10 +32,13 @@ export class Topology {
     private readonly maxEntries: number,
   ) {}
 
-  /** Our own entry; its version exceeds every earlier one and `atLeast` (to refute a death notice). */
-  setOwn(neighbors: PeerId[], now: number, atLeast = 0): TopologyEntry {
+  /**
+   * Our own entry; its version exceeds every earlier one and `atLeast` (to refute a death notice).
+   * `stamp` is a hybrid-clock stamp (time.ts), so versions order across peers whatever their clocks.
+   */
+  setOwn(neighbors: PeerId[], now: number, stamp: number, atLeast = 0): TopologyEntry {
     const previous = this.entries.get(this.self);
-    const version = Math.max(previous === undefined ? now : Math.max(now, previous.version + 1), atLeast);
+    const version = Math.max(stamp, (previous?.version ?? 0) + 1, atLeast);
     this.entries.set(this.self, { neighbors, version, heardAt: now, gone: false });
     return { peer: this.self, neighbors, version };
   }
@@ -177,4 +186,111 @@ function addEdge(adjacency: Map<PeerId, Set<PeerId>>, from: PeerId, to: PeerId):
   let set = adjacency.get(from);
   if (set === undefined) adjacency.set(from, (set = new Set()));
   set.add(to);
+}
+
+export interface TopologyHooks {
+  /** The links our own entry lists: the healthy ones (a suspected link is not vouched for). */
+  ownLinks(): PeerId[];
+  /** Death notices newly arrived for these peers. */
+  declaredGone(peers: readonly PeerId[]): void;
+  /** An entry stamped beyond the tolerated clock skew: score its sender. */
+  penalize(from: PeerId, detail: string): void;
+}
+
+/**
+ * The topology protocol: each node gossips its own neighbour list (at once when it changes,
+ * refreshed every topologyTtlMs / 3, the whole table by anti-entropy), writes death notices for
+ * neighbours that left or went silent, and refutes notices about itself with a newer entry.
+ * Off (`shareTopology: false`), it sends nothing and knows nothing.
+ */
+export class TopologyGossip implements ProtocolModule<'topology'> {
+  readonly handles = ['topology'] as const;
+  readonly table: Topology;
+  private readonly enabled: boolean;
+  private nextRefreshAt: number;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly clock: HybridClock,
+    private readonly hooks: TopologyHooks,
+  ) {
+    this.enabled = ctx.options.shareTopology;
+    this.table = new Topology(ctx.self, ctx.options.topologyTtlMs, MAX_TOPOLOGY_ENTRIES);
+    this.nextRefreshAt = this.enabled ? ctx.env.now() : Infinity;
+  }
+
+  receive(from: PeerId, message: MessageOf<'topology'>, now: number): void {
+    if (!this.enabled) return;
+    const timely = message.entries.filter((e) => this.clock.observe(e.version));
+    if (timely.length < message.entries.length) this.hooks.penalize(from, `${message.entries.length - timely.length} topology entries stamped beyond the tolerated skew`);
+    const news = this.table.merge(timely, now);
+    if (news.length > 0) this.ctx.out.emit({ type: 'topology' });
+    this.refute(timely, now);
+    if (message.reply) this.ctx.out.send(from, this.tableMessage(false));
+    const gone = news.filter((e) => e.gone === true).map((e) => e.peer);
+    if (gone.length > 0) this.hooks.declaredGone(gone);
+  }
+
+  tick(now: number): void {
+    if (now >= this.nextRefreshAt) this.announce(now);
+  }
+
+  nextTickAt(): number {
+    return this.nextRefreshAt;
+  }
+
+  /** Our own neighbour list changed (or needs refreshing): tell the neighbours at once. */
+  announce(now: number, atLeastVersion = 0): void {
+    if (!this.enabled) return;
+    this.nextRefreshAt = now + this.ctx.options.topologyTtlMs / 3;
+    const own = this.table.setOwn(this.hooks.ownLinks(), now, this.clock.now(), atLeastVersion);
+    for (const peer of this.ctx.neighbors()) this.ctx.out.send(peer, { t: 'topology', entries: [own], reply: false });
+  }
+
+  /** A neighbour of ours left or went silent: write its death notice and tell our neighbours. */
+  announceGone(peer: PeerId, now: number): void {
+    if (!this.enabled) return;
+    const notice = this.table.markGone(peer, now);
+    if (notice === undefined) return;
+    this.ctx.out.emit({ type: 'topology' });
+    for (const to of this.ctx.neighbors()) this.ctx.out.send(to, { t: 'topology', entries: [notice], reply: false });
+  }
+
+  /** Anti-entropy: the table to one neighbour, which answers with its own; stale entries go. */
+  antiEntropy(target: PeerId | undefined, now: number): void {
+    if (!this.enabled) return;
+    if (target !== undefined) this.ctx.out.send(target, this.tableMessage(true));
+    this.table.expire(now);
+  }
+
+  isGone(peer: PeerId): boolean {
+    return this.enabled && this.table.isGone(peer);
+  }
+
+  degreeOf(peer: PeerId): number | undefined {
+    return this.enabled ? this.table.degreeOf(peer) : undefined;
+  }
+
+  /** Without topology everyone counts as vouched for. */
+  isVouched(peer: PeerId): boolean {
+    return !this.enabled || this.table.isVouched(peer);
+  }
+
+  /** Someone declared us gone (we slept, or a link failed): outvote it with a newer entry of our own. */
+  private refute(entries: readonly TopologyEntry[], now: number): void {
+    const own = this.table.ownVersion();
+    const notice = entries.find((e) => e.peer === this.ctx.self && e.gone === true);
+    if (notice === undefined || (own !== undefined && notice.version < own)) return;
+    this.announce(now, notice.version + 1);
+  }
+
+  private tableMessage(reply: boolean): MessageOf<'topology'> {
+    const entries = this.table.toEntries();
+    return {
+      t: 'topology',
+      // Beyond one message's worth, a random slice each time still converges.
+      entries: entries.length > MAX_TOPOLOGY_ENTRIES_PER_MESSAGE ? sample(this.ctx.env.random, entries, MAX_TOPOLOGY_ENTRIES_PER_MESSAGE) : entries,
+      reply,
+    };
+  }
 }

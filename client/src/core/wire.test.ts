@@ -11,6 +11,7 @@ import {
   MAX_RUMORS_PER_MESSAGE,
   MAX_TOPOLOGY_ENTRIES_PER_MESSAGE,
   MESSAGE_TYPES,
+  WIRE_VERSION,
   encode,
   parse,
   utf8Length,
@@ -27,25 +28,19 @@ const rumor = (seq: number, payload = 'hi'): Rumor => ({ origin: A, seq, sentAt:
 
 /** One valid instance of every message type (the `Record` makes the compiler insist on all). */
 const samples: Record<MessageType, Message> = {
-  ping: { v: 1, t: 'ping', n: 7 },
-  pong: { v: 1, t: 'pong', n: 0 },
-  leave: { v: 1, t: 'leave' },
-  shuffle: { v: 1, t: 'shuffle', sample: [A, B] },
-  'shuffle-reply': { v: 1, t: 'shuffle-reply', sample: [] },
-  push: { v: 1, t: 'push', rumors: [rumor(1, 'héllo 😀')], seen: ['bob_2:3' as RumorId], wantFeedback: true },
-  prune: { v: 1, t: 'prune' },
-  graft: { v: 1, t: 'graft' },
-  pull: { v: 1, t: 'pull', digest: [[A, [[1, 3], [5, 5]]]], rumors: [rumor(4)] },
-  state: {
-    v: 1,
-    t: 'state',
-    counter: [[A, 5, 2]],
-    register: { value: 'x', timestamp: 12, origin: B },
-    topology: [{ peer: A, neighbors: [B], version: 3 }],
-    reply: true,
-  },
-  signal: { v: 1, t: 'signal', from: A, to: B, hops: 1, data: { type: 'offer', sdp: 'v=0' } },
-  aggregate: { v: 1, t: 'aggregate', epoch: 3, leader: B, count: [0.5, 0.25], sum: [-12.5, 0.5], min: -3, max: 40 },
+  ping: { t: 'ping', n: 7 },
+  pong: { t: 'pong', n: 0 },
+  leave: { t: 'leave' },
+  shuffle: { t: 'shuffle', sample: [A, B] },
+  'shuffle-reply': { t: 'shuffle-reply', sample: [] },
+  push: { t: 'push', rumors: [rumor(1, 'héllo 😀')], seen: ['bob_2:3' as RumorId], wantFeedback: true },
+  prune: { t: 'prune' },
+  graft: { t: 'graft' },
+  pull: { t: 'pull', digest: [[A, [[1, 3], [5, 5]]]], rumors: [rumor(4)] },
+  state: { t: 'state', counter: [[A, 5, 2]], register: { value: 'x', timestamp: 12, origin: B }, reply: true },
+  topology: { t: 'topology', entries: [{ peer: A, neighbors: [B], version: 3 }], reply: false },
+  signal: { t: 'signal', from: A, to: B, hops: 1, data: { type: 'offer', sdp: 'v=0' } },
+  aggregate: { t: 'aggregate', epoch: 3, leader: B, count: [0.5, 0.25], sum: [-12.5, 0.5], min: -3, max: 40 },
 };
 
 const signalData: unknown[] = [
@@ -62,8 +57,9 @@ function expectReject(input: unknown, reason: RejectReason): string {
   return result.detail;
 }
 
-/** A valid message of the given type with fields replaced. */
-const withFields = (type: MessageType, fields: Record<string, unknown>): Record<string, unknown> => ({ ...samples[type], ...fields });
+/** A valid message of the given type in its envelope, with fields replaced. */
+const withFields = (type: MessageType, fields: Record<string, unknown>): Record<string, unknown> => ({ v: WIRE_VERSION, ...samples[type], ...fields });
+const enveloped = (message: Message): Record<string, unknown> => ({ v: WIRE_VERSION, ...message });
 
 describe('parse: valid messages', () => {
   it('covers every message type', () => {
@@ -84,7 +80,7 @@ describe('parse: valid messages', () => {
   }
 
   it('accepts every kind of signal data', () => {
-    for (const data of signalData) expect(parse({ ...samples.signal, data }).ok).toBe(true);
+    for (const data of signalData) expect(parse(withFields('signal', { data })).ok).toBe(true);
   });
 
   it('round-trips encode/parse, dropping unknown extra keys', () => {
@@ -92,7 +88,7 @@ describe('parse: valid messages', () => {
       const again = parse(encode(message));
       expect(again.ok && encode(again.message)).toBe(encode(message));
     }
-    const extra = parse({ ...samples.ping, evil: 'x' });
+    const extra = parse(withFields('ping', { evil: 'x' }));
     expect(extra.ok && 'evil' in extra.message).toBe(false);
   });
 });
@@ -101,11 +97,11 @@ describe('parse: rejections', () => {
   it('rejects oversized strings by UTF-8 length, even when the char count is small', () => {
     const filler = '€'.repeat(6000); // 6000 chars, 18000 bytes
     expect(filler.length).toBeLessThan(MAX_MESSAGE_BYTES);
-    const text = JSON.stringify({ ...samples.ping, filler });
+    const text = JSON.stringify(withFields('ping', { filler }));
     expect(expectReject(text, 'oversized')).toContain(String(MAX_MESSAGE_BYTES));
     // Just at the limit passes the size check (and then parses).
     const pad = 'a'.repeat(MAX_MESSAGE_BYTES - encode(samples.ping).length - ',"p":""'.length);
-    const exact = JSON.stringify({ ...samples.ping, p: pad });
+    const exact = JSON.stringify(withFields('ping', { p: pad }));
     expect(utf8Length(exact)).toBe(MAX_MESSAGE_BYTES);
     expect(parse(exact).ok).toBe(true);
     expectReject(exact + ' ', 'oversized');
@@ -122,18 +118,18 @@ describe('parse: rejections', () => {
     expectReject('', 'malformed');
     expectReject(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), 'malformed'); // not UTF-8
     expectReject(new Uint8Array([0xc3]), 'malformed'); // truncated sequence
-    for (const value of [null, undefined, 42, true, 'null', '[]', '"ping"', '17', [samples.ping], () => 1]) {
+    for (const value of [null, undefined, 42, true, 'null', '[]', '"ping"', '17', [enveloped(samples.ping)], () => 1]) {
       expectReject(value, 'malformed');
     }
   });
 
   it('rejects unknown versions and unknown types', () => {
     expectReject({ t: 'ping', n: 1 }, 'unknown-version');
-    expectReject({ ...samples.ping, v: 2 }, 'unknown-version');
-    expectReject({ ...samples.ping, v: '1' }, 'unknown-version');
-    expectReject({ v: 1, t: 'gossip' }, 'unknown-type');
-    expectReject({ v: 1 }, 'unknown-type');
-    expectReject({ v: 1, t: 'toString' }, 'unknown-type');
+    expectReject(withFields('ping', { v: WIRE_VERSION + 1 }), 'unknown-version');
+    expectReject(withFields('ping', { v: String(WIRE_VERSION) }), 'unknown-version');
+    expectReject({ v: WIRE_VERSION, t: 'gossip' }, 'unknown-type');
+    expectReject({ v: WIRE_VERSION }, 'unknown-type');
+    expectReject({ v: WIRE_VERSION, t: 'toString' }, 'unknown-type');
   });
 
   const tooMany = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
@@ -172,9 +168,9 @@ describe('parse: rejections', () => {
     ['register too long', withFields('state', { register: { value: 'x'.repeat(MAX_REGISTER_BYTES + 1), timestamp: 1, origin: A } })],
     ['register missing origin', withFields('state', { register: { value: 'x', timestamp: 1 } })],
     ['register timestamp not a number', withFields('state', { register: { value: 'x', timestamp: 'now', origin: A } })],
-    ['too many topology entries', withFields('state', { topology: tooMany(MAX_TOPOLOGY_ENTRIES_PER_MESSAGE + 1, (i) => ({ peer: `t${i}`, neighbors: [], version: 1 })) })],
-    ['too many neighbours', withFields('state', { topology: [{ peer: A, neighbors: tooMany(129, (i) => `n${i}`), version: 1 }] })],
-    ['reply missing', { v: 1, t: 'state', counter: [], register: null, topology: [] }],
+    ['too many topology entries', withFields('topology', { entries: tooMany(MAX_TOPOLOGY_ENTRIES_PER_MESSAGE + 1, (i) => ({ peer: `t${i}`, neighbors: [], version: 1 })) })],
+    ['too many neighbours', withFields('topology', { entries: [{ peer: A, neighbors: tooMany(129, (i) => `n${i}`), version: 1 }] })],
+    ['reply missing', { v: WIRE_VERSION, t: 'state', counter: [], register: null }],
     ['signal to bad id', withFields('signal', { to: 'no!' })],
     ['signal hops > 64', withFields('signal', { hops: 65 })],
     ['signal unknown data type', withFields('signal', { data: { type: 'hello' } })],

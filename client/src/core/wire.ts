@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { isPeerId, type PeerId, type RumorId } from './ids.ts';
 
 /**
- * Every message between peers is one member of this versioned union. `parse` is the only way in:
- * whatever arrives from a link is untrusted until it passes here, and nothing past here re-checks.
+ * Every message between peers is one member of this union, sent in an envelope that carries the
+ * wire version: `{ v: WIRE_VERSION, t, ... }`. The version stands here only: messages are built
+ * without it and `encode` adds it. `parse` is the only way in: whatever arrives from a link is
+ * untrusted until it passes here, and nothing past here re-checks.
  */
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 /** Data channel messages above 16 KiB are not portable between browsers. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 export const MAX_PAYLOAD_BYTES = 2048;
@@ -95,44 +97,44 @@ export const signalDataSchema = z.union([
 ]);
 export type SignalData = z.output<typeof signalDataSchema>;
 
-const v = z.literal(WIRE_VERSION);
 const messageSchema = z.discriminatedUnion('t', [
-  z.object({ v, t: z.literal('ping'), n: count }),
-  z.object({ v, t: z.literal('pong'), n: count }),
+  z.object({ t: z.literal('ping'), n: count }),
+  z.object({ t: z.literal('pong'), n: count }),
   /** The sender is going away for good (tab closing). */
-  z.object({ v, t: z.literal('leave') }),
-  z.object({ v, t: z.literal('shuffle'), sample: z.array(peerId).max(64) }),
-  z.object({ v, t: z.literal('shuffle-reply'), sample: z.array(peerId).max(64) }),
+  z.object({ t: z.literal('leave') }),
+  z.object({ t: z.literal('shuffle'), sample: z.array(peerId).max(64) }),
+  z.object({ t: z.literal('shuffle-reply'), sample: z.array(peerId).max(64) }),
   /** Rumor payloads; `seen` tells the receiver which of its pushed rumors were old news here. */
   z.object({
-    v,
     t: z.literal('push'),
     rumors: z.array(rumorSchema).max(MAX_RUMORS_PER_MESSAGE),
     seen: z.array(rumorIdSchema).max(MAX_IDS_PER_MESSAGE),
     wantFeedback: z.boolean(),
   }),
   /** tree mode: stop / resume pushing new updates to me over this link (it stays open either way). */
-  z.object({ v, t: z.literal('prune') }),
-  z.object({ v, t: z.literal('graft') }),
+  z.object({ t: z.literal('prune') }),
+  z.object({ t: z.literal('graft') }),
   /** "Here is what I have; send me what I lack" (plus hot rumors in push-pull). */
   z.object({
-    v,
     t: z.literal('pull'),
     digest: z.array(digestEntry).max(MAX_DIGEST_ORIGINS),
     rumors: z.array(rumorSchema).max(MAX_RUMORS_PER_MESSAGE),
   }),
   /** CRDT state (or a delta of it); `reply` asks the receiver to answer with its own. */
   z.object({
-    v,
     t: z.literal('state'),
     counter: z.array(counterEntry).max(MAX_COUNTER_ENTRIES_PER_MESSAGE),
     register: registerSchema.nullable(),
-    topology: z.array(topologyEntry).max(MAX_TOPOLOGY_ENTRIES_PER_MESSAGE),
+    reply: z.boolean(),
+  }),
+  /** Neighbour lists and death notices (topology.ts); `reply` asks for the receiver's table. */
+  z.object({
+    t: z.literal('topology'),
+    entries: z.array(topologyEntry).max(MAX_TOPOLOGY_ENTRIES_PER_MESSAGE),
     reply: z.boolean(),
   }),
   /** Push-sum aggregation: half of the sender's mass for this epoch's elected instance. */
   z.object({
-    v,
     t: z.literal('aggregate'),
     epoch: count,
     leader: peerId,
@@ -142,7 +144,7 @@ const messageSchema = z.discriminatedUnion('t', [
     max: z.number().finite(),
   }),
   /** WebRTC signaling for a new link, relayed hop by hop through the mesh. */
-  z.object({ v, t: z.literal('signal'), from: peerId, to: peerId, hops: z.number().int().min(0).max(64), data: signalDataSchema }),
+  z.object({ t: z.literal('signal'), from: peerId, to: peerId, hops: z.number().int().min(0).max(64), data: signalDataSchema }),
 ]);
 
 export type Message = z.output<typeof messageSchema>;
@@ -172,6 +174,7 @@ export function parse(input: unknown): ParseResult {
   const record = value as Record<string, unknown>;
   if (record['v'] !== WIRE_VERSION) return reject('unknown-version', `version ${String(record['v'])}, expected ${WIRE_VERSION}`);
   if (!knownTypes.has(record['t'])) return reject('unknown-type', `type ${JSON.stringify(record['t'])}`);
+  // zod drops keys it does not know, so the envelope's `v` does not reach past here.
   const result = messageSchema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -180,8 +183,9 @@ export function parse(input: unknown): ParseResult {
   return { ok: true, message: result.data };
 }
 
+/** The envelope: the message with the wire version, as JSON text for a data channel. */
 export function encode(message: Message): string {
-  return JSON.stringify(message);
+  return JSON.stringify({ v: WIRE_VERSION, ...message });
 }
 
 function decodeText(input: string | Uint8Array | ArrayBuffer): { ok: true; text: string } | { ok: false; reason: RejectReason; detail: string } {

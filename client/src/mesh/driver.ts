@@ -1,94 +1,111 @@
-import type { Env } from '../core/env.ts';
 import type { Mode } from '../core/options.ts';
 import { asPeerId, rumorId, type PeerId } from '../core/ids.ts';
-import { GossipNode, type Action, type NodeEvent } from '../core/node.ts';
+import type { NodeEvent } from '../core/outbox.ts';
 import { encode, type RegisterValue, type SignalData } from '../core/wire.ts';
+import { Runtime } from '../runtime/runtime.ts';
+import type { Clock } from '../runtime/ports.ts';
 import { SignalingClient } from '../transport/signaling.ts';
-import { WebRtcTransport, type SignalPath } from '../transport/webrtc.ts';
+import { WebRtcTransport, type SignalPath, type WebRtcTransportOptions } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
 import type { StartMeshSettings } from './start.ts';
 import { ChangeNotifier } from './notifier.ts';
 import { randomPeerId } from './peer-id.ts';
 
 /**
- * The browser driver: owns the clock, the timers and the I/O around one pure GossipNode.
+ * One peer over WebRTC and a signaling server: the ports of the runtime (runtime/) for a tab or a
+ * Node process, and the MeshClient API on top.
  *
- *   inputs  (link up/down, data, relayed signals, ticks, local operations)
- *     -> node.connected / disconnected / receive / tick / publish ...
- *     -> pump(): drain() the node; execute its actions (send / connect / disconnect) on the
- *        WebRTC transport; dispatch its events (rumors, mesh-relayed signals, `lonely`) -> repeat
- *        until the node has nothing more to say; then schedule the next tick at nextTickAt().
- *
- * Signals for a new link go through the mesh (node.sendSignal, routed by the gossiped topology)
- * when the topology shows a path to the target, otherwise through the signaling server, and as a
- * last resort (server down) through the mesh anyway. The server is only needed to bootstrap.
+ * - Clock: the real clock (performance.timeOrigin + now()) and setTimeout; Random: Math.random.
+ * - Links: the WebRTC transport (one simple-peer data channel per neighbour), messages as JSON.
+ * - Signals: a signal relayed through the mesh goes to the transport's link setup; the transport's
+ *   own signals go through the mesh when the gossiped topology knows a path to the target, else
+ *   through the signaling server, and as a last resort (server down) through the mesh anyway.
+ * - Bootstrap: the signaling server's introductions.
+ * - Place: where the page or process hooks its exit (pagehide) and which WebRTC implementation
+ *   it uses (the browser's, or @roamhq/wrtc in Node).
  */
 
 /** Rumors kept for rumors(); the oldest go first. */
 const MAX_KEPT_RUMORS = 2000;
 
+/** What differs between a tab and a Node process besides the network. */
+export interface Place {
+  /** Calls `leave` when the page or process is going away; returns a function that stops watching. */
+  onExit?(leave: () => void): () => void;
+  /** A WebRTC implementation for Node (e.g. @roamhq/wrtc); tabs use their own. */
+  wrtc?: WebRtcTransportOptions['wrtc'];
+}
+
+/** A tab: goodbye on pagehide, the browser's own WebRTC. */
+export const BROWSER_PLACE: Place = {
+  onExit(leave) {
+    window.addEventListener('pagehide', leave);
+    return () => window.removeEventListener('pagehide', leave);
+  },
+};
+
+const realClock: Clock = {
+  now: () => performance.timeOrigin + performance.now(),
+  setTimer(atMs, fn) {
+    const timer = setTimeout(fn, Math.max(0, atMs - realClock.now()));
+    return () => clearTimeout(timer);
+  },
+};
+
 export class MeshDriver implements MeshClient {
   readonly id: PeerId;
   readonly settings: MeshSettings;
-  private readonly env: Env;
-  private readonly node: GossipNode;
+  private readonly runtime: Runtime;
   private readonly transport: WebRtcTransport;
   private readonly signaling: SignalingClient;
   private readonly delivered: DeliveredRumor[] = [];
   private readonly notifier = new ChangeNotifier();
-  private tickTimer: ReturnType<typeof setTimeout> | undefined;
-  private tickAt = Infinity;
-  private pumping = false;
-  private pumpAgain = false;
+  private readonly stopWatchingExit: () => void;
   private closed = false;
-  private askingForIntroductions = false;
   private firstLinkAt: number | undefined;
   private aggregateValue_ = 0;
-  private readonly onPageHide = (): void => this.leave();
 
-  constructor(settings: StartMeshSettings) {
-    this.id = settings.peerId ?? randomPeerId();
-    asPeerId(this.id);
+  constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE) {
+    this.id = asPeerId(settings.peerId ?? randomPeerId());
     this.settings = { room: settings.room, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
-    // Real time and Math.random belong here, in the driver; the core only sees them through Env.
-    this.env = { now: () => performance.timeOrigin + performance.now(), random: Math.random };
-    this.node = new GossipNode(this.id, this.env, {
-      ...settings.nodeOptions,
-      mode: settings.mode,
-      periodMs: settings.periodMs,
-      fanout: settings.fanout,
-    });
+    const nodeOptions = { ...settings.nodeOptions, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
     this.transport = new WebRtcTransport({
       self: this.id,
       iceServers: settings.iceServers ?? [],
-      connectTimeoutMs: this.node.options.connectTimeoutMs,
+      connectTimeoutMs: settings.nodeOptions?.connectTimeoutMs ?? 15_000,
+      ...(place.wrtc !== undefined ? { wrtc: place.wrtc } : {}),
       sendSignal: (to, data) => this.sendSignal(to, data),
       onLinkUp: (peer) => {
-        this.firstLinkAt ??= this.env.now();
-        this.node.connected(peer);
-        this.pump();
+        this.firstLinkAt ??= realClock.now();
+        this.runtime.linkUp(peer);
       },
-      onLinkDown: (peer) => {
-        this.node.disconnected(peer);
-        this.pump();
-      },
-      onData: (peer, data) => {
-        this.node.receive(peer, data);
-        this.pump();
-      },
+      onLinkDown: (peer) => this.runtime.linkDown(peer),
+      onData: (peer, data) => this.runtime.receive(peer, data),
     });
     const url = settings.serverUrl ?? settings.server;
     this.signaling = new SignalingClient({
       ...(url !== undefined ? { url } : {}),
-      onSignal: (from, data) => {
-        this.transport.handleSignal(from, data, 'server');
-        this.pump();
-      },
+      onSignal: (from, data) => this.transport.handleSignal(from, data, 'server'),
       onConnectionChange: () => this.changed(),
       onRejoin: (peers) => this.introduce(peers),
     });
-    if (typeof window !== 'undefined') window.addEventListener('pagehide', this.onPageHide);
-    this.schedule();
+    this.runtime = new Runtime(
+      { id: this.id, node: nodeOptions },
+      {
+        clock: realClock,
+        random: Math.random,
+        links: {
+          send: (to, message) => this.transport.send(to, encode(message)),
+          connect: (peer) => this.transport.connect(peer),
+          disconnect: (peer) => this.transport.disconnect(peer),
+        },
+        signals: { deliver: (from, data) => this.transport.handleSignal(from, data, 'mesh') },
+        bootstrap: { introductions: () => this.signaling.introduce() },
+        observer: { event: (event) => this.observe(event), settled: () => this.changed() },
+      },
+    );
+    this.stopWatchingExit = place.onExit?.(() => this.leave()) ?? (() => undefined);
+    this.runtime.start();
   }
 
   /** First join (may wait as long as the server is unreachable). */
@@ -96,12 +113,9 @@ export class MeshDriver implements MeshClient {
     return this.signaling.join(this.settings.room, this.id);
   }
 
-  /** Candidates from the server: tick at once so the node asks for links now, not next period. */
+  /** Candidates from the server: the node asks for links at once, not next period. */
   introduce(peers: readonly PeerId[]): void {
-    if (this.closed) return;
-    if (peers.length > 0) this.node.introduce(peers);
-    this.node.tick(this.env.now());
-    this.pump();
+    this.runtime.introduce(peers);
   }
 
   // ---- MeshClient ---------------------------------------------------------------------------
@@ -127,8 +141,7 @@ export class MeshDriver implements MeshClient {
   }
 
   publish(text: string): string {
-    const rumor = this.node.publish(text);
-    this.pump();
+    const rumor = this.runtime.act((node) => node.publish(text));
     return rumorId(rumor.origin, rumor.seq);
   }
 
@@ -137,8 +150,7 @@ export class MeshDriver implements MeshClient {
   }
 
   add(delta: number): void {
-    this.node.add(delta);
-    this.pump();
+    this.runtime.act((node) => node.add(delta));
   }
 
   counter(): number {
@@ -146,8 +158,7 @@ export class MeshDriver implements MeshClient {
   }
 
   setRegister(value: string): void {
-    this.node.setRegister(value);
-    this.pump();
+    this.runtime.act((node) => node.setRegister(value));
   }
 
   register(): RegisterValue | null {
@@ -183,13 +194,13 @@ export class MeshDriver implements MeshClient {
     const node = this.node.stats();
     const link = this.transport.stats();
     return {
-      sent: node.messagesSent,
+      sent: this.runtime.counts.sent,
       received: node.messagesReceived,
       duplicates: node.duplicates,
       dropped: node.dropped + link.sendsDropped,
       bytesSent: link.bytesSent,
       bytesReceived: link.bytesReceived,
-      payloadsSent: node.payloadsSent,
+      payloadsSent: this.runtime.counts.payloads,
       linksViaMesh: link.linksViaMesh,
       linksViaServer: link.linksViaServer,
     };
@@ -222,7 +233,7 @@ export class MeshDriver implements MeshClient {
       serverSignalsFailed: server.signalsFailed,
       serverSignalsReceived: server.signalsReceived,
       serverBadPayloads: server.badPayloads,
-      sentByType: {},
+      sentByType: { ...this.runtime.counts.byType },
       droppedByReason: { ...node.droppedByReason },
       lastTransportError: link.lastError,
       lastServerError: server.lastError,
@@ -237,135 +248,50 @@ export class MeshDriver implements MeshClient {
     if (this.closed) return;
     this.leave();
     this.closed = true;
-    clearTimeout(this.tickTimer);
-    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.onPageHide);
+    this.runtime.stop();
+    this.stopWatchingExit();
     this.transport.destroy();
     this.signaling.close();
     this.notifier.close();
   }
 
-  // ---- the loop -----------------------------------------------------------------------------
+  // ---- ports --------------------------------------------------------------------------------
 
-  /** Tab going away: say goodbye on every link now (the messages are queued synchronously). */
+  /** Read-only queries go to the node directly; anything that makes it act goes through the runtime. */
+  private get node() {
+    return this.runtime.node;
+  }
+
+  /** Going away: say goodbye on every link now (the messages are queued synchronously). */
   private leave(): void {
-    if (this.closed) return;
-    this.node.leave();
-    this.pump();
+    if (!this.closed) this.runtime.act((node) => node.leave());
   }
 
-  /** Runs the node's output until it is quiet. Re-entrant calls (an action causing input) fold in. */
-  private pump(): void {
-    if (this.closed) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    let changed = false;
-    try {
-      do {
-        this.pumpAgain = false;
-        const { actions, events } = this.node.drain();
-        for (const action of actions) this.execute(action);
-        for (const event of events) {
-          this.dispatch(event);
-          changed = true;
-        }
-        if (actions.length > 0 || events.length > 0) this.pumpAgain = true;
-      } while (this.pumpAgain && !this.closed);
-    } finally {
-      this.pumping = false;
-    }
-    if (changed) this.changed();
-    this.schedule();
-  }
-
-  private execute(action: Action): void {
-    switch (action.type) {
-      case 'send':
-        this.transport.send(action.to, encode(action.message));
-        return;
-      case 'connect':
-        this.transport.connect(action.peer);
-        return;
-      case 'disconnect':
-        this.transport.disconnect(action.peer);
-        return;
-    }
-  }
-
-  private dispatch(event: NodeEvent): void {
-    switch (event.type) {
-      case 'rumor': {
-        const { rumor } = event;
-        this.delivered.push({
-          id: rumorId(rumor.origin, rumor.seq),
-          origin: rumor.origin,
-          text: rumor.payload,
-          hops: rumor.hops,
-          sentAt: rumor.sentAt,
-          receivedAt: event.receivedAt,
-        });
-        if (this.delivered.length > MAX_KEPT_RUMORS) this.delivered.splice(0, this.delivered.length - MAX_KEPT_RUMORS);
-        return;
-      }
-      case 'signal':
-        this.transport.handleSignal(event.from, event.data, 'mesh');
-        return;
-      case 'lonely':
-        this.askForIntroductions();
-        return;
-      default:
-        // counter, register, view, topology, peer-gone, dropped: state the page reads on change.
-        return;
-    }
-  }
-
-  private askForIntroductions(): void {
-    if (this.askingForIntroductions) return;
-    this.askingForIntroductions = true;
-    void this.signaling.introduce().then((peers) => {
-      this.askingForIntroductions = false;
-      if (peers.length > 0) this.introduce(peers);
+  private observe(event: NodeEvent): void {
+    if (event.type !== 'rumor') return;
+    const { rumor } = event;
+    this.delivered.push({
+      id: rumorId(rumor.origin, rumor.seq),
+      origin: rumor.origin,
+      text: rumor.payload,
+      hops: rumor.hops,
+      sentAt: rumor.sentAt,
+      receivedAt: event.receivedAt,
     });
+    if (this.delivered.length > MAX_KEPT_RUMORS) this.delivered.splice(0, this.delivered.length - MAX_KEPT_RUMORS);
   }
 
   /** Mesh when the gossiped topology knows a path to `to`; else the server; else the mesh anyway. */
   private sendSignal(to: PeerId, data: SignalData): SignalPath | null {
     if (this.closed) return null;
-    if (this.node.sendSignal(to, data, { randomWalk: false })) {
-      this.pump();
-      return 'mesh';
-    }
+    if (this.runtime.act((node) => node.sendSignal(to, data, { randomWalk: false }))) return 'mesh';
     if (this.signaling.joined) {
       void this.signaling.signal(to, data);
       return 'server';
     }
     // No server: a random walk through the mesh may still find the peer.
-    if (this.node.sendSignal(to, data)) {
-      this.pump();
-      return 'mesh';
-    }
-    return null;
+    return this.runtime.act((node) => node.sendSignal(to, data)) ? 'mesh' : null;
   }
-
-  private schedule(): void {
-    if (this.closed) return;
-    const at = this.node.nextTickAt();
-    // An earlier pending timer is kept: ticking early is harmless, and it re-schedules itself.
-    if (this.tickTimer !== undefined && this.tickAt <= at) return;
-    clearTimeout(this.tickTimer);
-    this.tickAt = at;
-    this.tickTimer = setTimeout(() => {
-      this.tickTimer = undefined;
-      this.tickAt = Infinity;
-      if (this.closed) return;
-      this.node.tick(this.env.now());
-      this.pump();
-    }, Math.max(0, at - this.env.now()));
-  }
-
-  // ---- change notification ------------------------------------------------------------------
 
   private changed(): void {
     if (!this.closed) this.notifier.changed();

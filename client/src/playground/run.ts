@@ -1,7 +1,9 @@
-import { seededEnv, seededRandom } from '../core/env.ts';
+import { seededRandom } from '../core/env.ts';
 import type { PeerId } from '../core/ids.ts';
-import { GossipNode } from '../core/node.ts';
+import type { GossipNode } from '../core/node.ts';
 import type { OptionsInput } from '../core/options.ts';
+import type { Ports } from '../runtime/ports.ts';
+import { Runtime } from '../runtime/runtime.ts';
 import { encode, utf8Length, type Message, type MessageOf, type Rumor } from '../core/wire.ts';
 import { EventQueue } from '../sim/event-queue.ts';
 import { deriveSeed } from '../sim/random.ts';
@@ -50,7 +52,8 @@ export interface RunOptions {
 }
 
 type RunEvent =
-  | { readonly k: 'tick'; readonly node: number }
+  /** A node's runtime timer; `cancelled` when the runtime set an earlier one instead. */
+  | { readonly k: 'timer'; readonly node: number; readonly fn: () => void; cancelled: boolean }
   | { readonly k: 'message'; readonly from: number; readonly to: number; readonly message: Message; readonly departAt: number; readonly payload: boolean }
   /** A link request is turned down (the overlay is fixed); `node` hears it failed. */
   | { readonly k: 'refused'; readonly node: number; readonly peer: number }
@@ -88,7 +91,7 @@ export function rumorPayload(payloadBytes: number): string {
 
 /** The message naive broadcast sends to each node: the core's push, with the rumor. */
 export function naiveMessage(rumor: Rumor): MessageOf<'push'> {
-  return { v: 1, t: 'push', rumors: [rumor], seen: [], wantFeedback: false };
+  return { t: 'push', rumors: [rumor], seen: [], wantFeedback: false };
 }
 
 export function messageBytes(message: Message): number {
@@ -96,7 +99,8 @@ export function messageBytes(message: Message): number {
 }
 
 /**
- * One run on the playground's network: N core GossipNodes on a virtual clock, one rumor published
+ * One run on the playground's network: N core GossipNodes, each in a Runtime whose ports are this
+ * run (a virtual clock, uplinks and latencies, a fixed overlay), one rumor published
  * by node 0 at time 0. In a gossip run the nodes are linked as the overlay says and gossip as their
  * mode says; in the naive run they have no links and the origin sends N-1 copies itself, in a seeded
  * random order. Every message goes through the sender's uplink (throughput), a link latency and loss.
@@ -119,11 +123,10 @@ export class PlaygroundRun {
   /** Bytes of one naive copy (the push message with the rumor). */
   readonly rumorMessageBytes: number;
 
-  private readonly nodes: GossipNode[] = [];
+  private readonly nodes: Runtime[] = [];
   private readonly ids: PeerId[] = [];
   private readonly queue = new EventQueue<RunEvent>();
   private readonly uplinks: Uplinks;
-  private readonly tickEvents: RunEvent[] = [];
   private finished = false;
   /** Messages on their way that will arrive (lost ones and those dying in the crashed origin's queue excluded). */
   private inFlight = 0;
@@ -146,8 +149,7 @@ export class PlaygroundRun {
     for (let i = 0; i < this.size; i++) {
       const id = `n${i}` as PeerId;
       this.ids.push(id);
-      this.nodes.push(new GossipNode(id, seededEnv(deriveSeed(config.seed, 'node', i), () => this.now), nodeOptions));
-      this.tickEvents.push({ k: 'tick', node: i });
+      this.nodes.push(new Runtime({ id, node: nodeOptions }, this.portsFor(i)));
     }
     if (options.crashAtMs !== null) this.queue.push(options.crashAtMs, { k: 'crash' });
 
@@ -164,10 +166,9 @@ export class PlaygroundRun {
       for (let a = 0; a < this.size; a++) {
         for (const b of overlay.adjacency[a] ?? []) if (b > a) this.link(a, b);
       }
-      for (let i = 0; i < this.size; i++) this.flush(i);
       const rumor = this.act(ORIGIN, (node) => node.publish(rumorPayload(config.payloadBytes)));
       this.rumorMessageBytes = messageBytes(naiveMessage(rumor));
-      for (let i = 0; i < this.size; i++) this.queue.push((this.nodes[i] as GossipNode).nextTickAt(), this.tickEvents[i] as RunEvent);
+      for (const runtime of this.nodes) runtime.start();
     }
     this.checkDone();
   }
@@ -239,21 +240,16 @@ export class PlaygroundRun {
 
   private dispatch(event: RunEvent): void {
     switch (event.k) {
-      case 'tick':
-        this.tick(event.node);
+      case 'timer':
+        if (!event.cancelled && !this.isCrashed(event.node)) event.fn();
         return;
       case 'message':
         this.deliver(event);
         return;
       case 'refused':
-        if (this.isCrashed(event.node)) return;
-        (this.nodes[event.node] as GossipNode).disconnected(this.ids[event.peer] as PeerId);
-        this.flush(event.node);
-        return;
       case 'closed':
         if (this.isCrashed(event.node)) return;
-        (this.nodes[event.node] as GossipNode).disconnected(this.ids[event.peer] as PeerId);
-        this.flush(event.node);
+        (this.nodes[event.node] as Runtime).linkDown(this.ids[event.peer] as PeerId);
         return;
       case 'crash':
         this.crashOrigin();
@@ -263,6 +259,7 @@ export class PlaygroundRun {
 
   private crashOrigin(): void {
     this.crashedAtMs = this.now;
+    (this.nodes[ORIGIN] as Runtime).stop();
     // What had not left the origin's uplink never will: count it now, and skip it when it would arrive.
     const doomed = this.originSends.filter((s) => s.departAt > this.now);
     this.originSends = [];
@@ -281,14 +278,6 @@ export class PlaygroundRun {
     if (this.completeAtMs === null && this.informedLive === this.live) this.completeAtMs = this.now;
   }
 
-  private tick(i: number): void {
-    if (this.isCrashed(i)) return;
-    const node = this.nodes[i] as GossipNode;
-    node.tick(this.now);
-    this.flush(i);
-    this.queue.push(node.nextTickAt(), this.tickEvents[i] as RunEvent);
-  }
-
   private deliver(event: Extract<RunEvent, { k: 'message' }>): void {
     const crashedAt = this.crashedAtMs;
     // Still in the origin's uplink queue when it crashed: it never left (counted at the crash).
@@ -300,41 +289,49 @@ export class PlaygroundRun {
       return;
     }
     this.stats.delivered++;
-    (this.nodes[event.to] as GossipNode).receive(this.ids[event.from] as PeerId, event.message);
-    this.flush(event.to);
+    (this.nodes[event.to] as Runtime).receiveTrusted(this.ids[event.from] as PeerId, event.message);
   }
 
   private link(a: number, b: number): void {
-    (this.nodes[a] as GossipNode).connected(this.ids[b] as PeerId);
-    (this.nodes[b] as GossipNode).connected(this.ids[a] as PeerId);
+    (this.nodes[a] as Runtime).linkUp(this.ids[b] as PeerId);
+    (this.nodes[b] as Runtime).linkUp(this.ids[a] as PeerId);
   }
 
   private act<T>(i: number, fn: (node: GossipNode) => T): T {
-    const result = fn(this.nodes[i] as GossipNode);
-    this.flush(i);
-    return result;
+    return (this.nodes[i] as Runtime).act(fn);
   }
 
-  /** Carries out what node i asked for and notes whether it learned the rumor. */
-  private flush(i: number): void {
-    const { actions, events } = (this.nodes[i] as GossipNode).drain();
-    for (const action of actions) {
-      const peer = indexOf(action.type === 'send' ? action.to : action.peer);
-      if (peer === undefined || peer >= this.size) continue;
-      switch (action.type) {
-        case 'send':
-          this.send(i, peer, action.message);
-          break;
-        case 'connect':
-          // The overlay is fixed: a request for a new link fails after a round trip.
-          this.queue.push(this.now + 2 * this.latency(i, peer), { k: 'refused', node: i, peer });
-          break;
-        case 'disconnect':
-          if (!this.isCrashed(peer)) this.queue.push(this.now + this.latency(i, peer), { k: 'closed', node: peer, peer: i });
-          break;
-      }
-    }
-    for (const event of events) if (event.type === 'rumor') this.markInformed(i);
+  /** Node i's place: the run's clock, its uplink and the fixed overlay, and the informed count. */
+  private portsFor(i: number): Ports {
+    return {
+      clock: {
+        now: () => this.now,
+        setTimer: (atMs, fn) => {
+          const timer: RunEvent = { k: 'timer', node: i, fn, cancelled: false };
+          this.queue.push(atMs, timer);
+          return () => (timer.cancelled = true);
+        },
+      },
+      random: seededRandom(deriveSeed(this.config.seed, 'node', i)),
+      links: {
+        send: (to, message) => {
+          const peer = indexOf(to);
+          if (peer === undefined || peer >= this.size) return false;
+          this.send(i, peer, message);
+          return true;
+        },
+        // The overlay is fixed: a request for a new link fails after a round trip.
+        connect: (to) => {
+          const peer = indexOf(to);
+          if (peer !== undefined && peer < this.size) this.queue.push(this.now + 2 * this.latency(i, peer), { k: 'refused', node: i, peer });
+        },
+        disconnect: (to) => {
+          const peer = indexOf(to);
+          if (peer !== undefined && peer < this.size && !this.isCrashed(peer)) this.queue.push(this.now + this.latency(i, peer), { k: 'closed', node: peer, peer: i });
+        },
+      },
+      observer: { event: (event) => event.type === 'rumor' && this.markInformed(i) },
+    };
   }
 
   private send(from: number, to: number, message: Message): void {

@@ -1,5 +1,5 @@
 import type { PeerId } from '../core/ids.ts';
-import type { GossipNode } from '../core/node.ts';
+import type { Runtime } from '../runtime/runtime.ts';
 import type { MemoryTransport } from '../transport/memory.ts';
 import type { Network } from './network.ts';
 
@@ -26,9 +26,8 @@ export interface LinkHost {
   readonly trace: string[] | null;
   indexOf(id: PeerId): number | undefined;
   isAlive(i: number): boolean;
-  node(i: number): GossipNode;
-  /** Carries out what node i asked for since its last input. */
-  flush(i: number): void;
+  /** Node i's runtime (it must have joined). */
+  runtime(i: number): Runtime;
   schedule(timeMs: number, event: LinkEvent): void;
   at(timeMs: number, fn: () => void): void;
 }
@@ -58,10 +57,7 @@ export class Links {
     if (b === undefined || b === a) {
       // Not a node of this simulation: the link can never open.
       host.at(host.now + this.timing.connectFailMs, () => {
-        if (host.isAlive(a)) {
-          host.node(a).disconnected(peer);
-          host.flush(a);
-        }
+        if (host.isAlive(a)) host.runtime(a).linkDown(peer);
       });
       return;
     }
@@ -117,24 +113,20 @@ export class Links {
       return;
     }
     host.trace?.push(`${host.now} link-up ${a} ${b}`);
-    const nodeA = host.node(a);
+    const runtimeA = host.runtime(a);
     if (!host.transport.open(idA, idB)) {
       // Already linked (the other side asked too): the requester just hears it is up.
-      nodeA.connected(idB);
-      host.flush(a);
+      runtimeA.linkUp(idB);
       return;
     }
-    nodeA.connected(idB);
-    host.node(b).connected(idA);
-    host.flush(a);
-    host.flush(b);
+    runtimeA.linkUp(idB);
+    host.runtime(b).linkUp(idA);
   }
 
   private fail(a: number, b: number): void {
     const host = this.host;
     host.trace?.push(`${host.now} link-fail ${a} ${b}`);
-    host.node(a).disconnected(host.ids[b] as PeerId);
-    host.flush(a);
+    host.runtime(a).linkDown(host.ids[b] as PeerId);
   }
 
   private down(i: number, peer: number): void {
@@ -144,7 +136,6 @@ export class Links {
     // A newer link between the two opened meanwhile: this close is stale.
     if (host.transport.isOpen(host.ids[i] as PeerId, idPeer)) return;
     host.trace?.push(`${host.now} link-down ${i} ${peer}`);
-    host.node(i).disconnected(idPeer);
-    host.flush(i);
+    host.runtime(i).linkDown(idPeer);
   }
 }

@@ -1,9 +1,12 @@
-import { seededEnv, seededRandom } from '../core/env.ts';
+import { seededRandom } from '../core/env.ts';
 import { rumorId, type PeerId, type RumorId } from '../core/ids.ts';
-import { GossipNode } from '../core/node.ts';
+import type { GossipNode } from '../core/node.ts';
 import type { OptionsInput } from '../core/options.ts';
 import type { NodeEvent } from '../core/outbox.ts';
 import type { Message } from '../core/wire.ts';
+import { MessageCounts } from '../runtime/counts.ts';
+import type { Ports } from '../runtime/ports.ts';
+import { Runtime } from '../runtime/runtime.ts';
 import { MemoryTransport, type Packet } from '../transport/memory.ts';
 import { Bootstrap } from './bootstrap.ts';
 import { createCounters, type SimCounters } from './counters.ts';
@@ -17,19 +20,23 @@ import { resolveSimulationConfig, type SimulationConfig } from './simulation-con
 export type { SimCounters, SimDropReason } from './counters.ts';
 export type { SimulationConfig } from './simulation-config.ts';
 
-type SimEvent =
-  | Packet
-  | LinkEvent
-  | { readonly kind: 'tick'; readonly node: number }
-  | { readonly kind: 'join'; readonly node: number }
-  | { readonly kind: 'call'; readonly fn: () => void };
+/** A node's runtime timer; `cancelled` when the runtime set an earlier one instead. */
+interface TimerEvent {
+  readonly kind: 'timer';
+  readonly node: number;
+  readonly fn: () => void;
+  cancelled: boolean;
+}
+
+type SimEvent = Packet | LinkEvent | TimerEvent | { readonly kind: 'join'; readonly node: number } | { readonly kind: 'call'; readonly fn: () => void };
 
 /**
- * A discrete-event network of GossipNodes on a virtual clock. Nodes join one by one and are
- * introduced to a few random nodes already present (like the signaling server); the core asks for
- * links, which open after a few link latencies; every message goes through the memory transport
- * and the network model (latency, loss, bandwidth, crash, partition); each node ticks when it says
- * it next needs to. Nothing reads the wall clock or Math.random: a seed gives one run, exactly.
+ * A discrete-event network of GossipNodes on a virtual clock, each in its own Runtime
+ * (runtime/runtime.ts) whose ports are this simulation: the clock is the event queue, the links
+ * are the memory transport and the network model (latency, loss, bandwidth, crash, partition),
+ * the bootstrap service hands out a few random nodes already present (like the signaling server).
+ * In-process messages take admission's trusted path (no decode, no verify) unless `encoding` is
+ * 'json'. Nothing reads the wall clock or Math.random: a seed gives one run, exactly.
  *
  * No Node-only APIs here: the playground runs this in the page.
  */
@@ -42,16 +49,17 @@ export class Simulation {
   readonly periodMs: number;
   /** Virtual time, ms. */
   now = 0;
-  readonly counters: SimCounters = createCounters();
+  /** The runtime's one message count, shared by every node. */
+  readonly messages = new MessageCounts();
+  readonly counters: SimCounters = createCounters(this.messages);
   /** One line per processed event when `trace` is on. */
   readonly trace: string[] = [];
   /** Called with every event a node emits (after the simulator's own handling). */
   onNodeEvent: ((node: number, event: NodeEvent) => void) | null = null;
 
-  private readonly nodeList: Array<GossipNode | undefined>;
+  private readonly runtimes: Array<Runtime | undefined>;
   private readonly index = new Map<PeerId, number>();
   private readonly crashed: Uint8Array;
-  private readonly tickEvents: Array<{ readonly kind: 'tick'; readonly node: number }>;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly random: () => number;
   private readonly nodeOptions: OptionsInput;
@@ -79,13 +87,11 @@ export class Simulation {
     this.random = seededRandom(deriveSeed(config.seed, 'scenario'));
 
     const ids: PeerId[] = [];
-    this.nodeList = new Array<GossipNode | undefined>(this.size);
-    this.tickEvents = [];
+    this.runtimes = new Array<Runtime | undefined>(this.size);
     for (let i = 0; i < this.size; i++) {
       const id = `n${i}` as PeerId;
       ids.push(id);
       this.index.set(id, i);
-      this.tickEvents.push({ kind: 'tick', node: i });
       this.queue.push(this.size > 1 ? (joinWindowMs * i) / (this.size - 1) : 0, { kind: 'join', node: i });
     }
     this.ids = ids;
@@ -109,8 +115,7 @@ export class Simulation {
       trace: this.config.trace === true ? this.trace : null,
       indexOf: (id) => this.index.get(id),
       isAlive: (i) => this.isAlive(i),
-      node: (i) => this.nodeList[i] as GossipNode,
-      flush: (i) => this.flush(i),
+      runtime: (i) => this.runtimes[i] as Runtime,
       schedule: (timeMs, event) => this.queue.push(timeMs, event),
       at: (timeMs, fn) => this.at(timeMs, fn),
     };
@@ -145,9 +150,13 @@ export class Simulation {
 
   /** The node with this index (it must have joined). */
   node(i: number): GossipNode {
-    const node = this.nodeList[i];
-    if (node === undefined) throw new RangeError(`node ${i} has not joined (yet)`);
-    return node;
+    return this.runtime(i).node;
+  }
+
+  runtime(i: number): Runtime {
+    const runtime = this.runtimes[i];
+    if (runtime === undefined) throw new RangeError(`node ${i} has not joined (yet)`);
+    return runtime;
   }
 
   indexOf(id: PeerId): number | undefined {
@@ -155,11 +164,11 @@ export class Simulation {
   }
 
   hasJoined(i: number): boolean {
-    return this.nodeList[i] !== undefined;
+    return this.runtimes[i] !== undefined;
   }
 
   isAlive(i: number): boolean {
-    return this.nodeList[i] !== undefined && this.crashed[i] === 0;
+    return this.runtimes[i] !== undefined && this.crashed[i] === 0;
   }
 
   get joined(): number {
@@ -180,16 +189,18 @@ export class Simulation {
   /** Calls a local operation on a node (publish, add...) and carries out what it asks for. */
   act<T>(i: number, fn: (node: GossipNode) => T): T {
     if (!this.isAlive(i)) throw new RangeError(`node ${i} is not alive`);
-    const result = fn(this.node(i));
-    this.flush(i);
-    return result;
+    return this.runtime(i).act(fn);
   }
 
   /** The node stops dead: no more ticks, sends or receipts. Its neighbours find out by silence. */
   crash(i: number): void {
     if (this.crashed[i] === 1) return;
     this.crashed[i] = 1;
-    if (this.nodeList[i] !== undefined) this.crashedCount++;
+    const runtime = this.runtimes[i];
+    if (runtime !== undefined) {
+      this.crashedCount++;
+      runtime.stop();
+    }
     this.network.crash(this.ids[i] as PeerId);
     this.tracker.crashed(i);
   }
@@ -256,11 +267,12 @@ export class Simulation {
   /** Publishes a rumor at node `i` and tracks who gets it (one tracked rumor at a time). */
   publish(i: number, payload: string): RumorId {
     if (!this.isAlive(i)) throw new RangeError(`node ${i} is not alive`);
-    const rumor = this.node(i).publish(payload);
+    const runtime = this.runtime(i);
+    // Watched before the runtime hands out the publisher's own 'rumor' event, so it counts.
+    const rumor = runtime.node.publish(payload);
     const id = rumorId(rumor.origin, rumor.seq);
     this.tracker.watch(id);
-    // The publisher's own 'rumor' event is still in its outbox: flushing it counts the publisher.
-    this.flush(i);
+    runtime.flush();
     return id;
   }
 
@@ -296,8 +308,11 @@ export class Simulation {
       case 'packet':
         this.deliver(event);
         return;
-      case 'tick':
-        this.tick(event.node);
+      case 'timer':
+        if (event.cancelled || this.crashed[event.node] === 1) return;
+        if (this.config.trace) this.trace.push(`${this.now} tick ${event.node}`);
+        event.fn();
+        if (this.isAlive(event.node) && this.bootstrap.watchdogDue(event.node, this.now)) this.reintroduce(event.node);
         return;
       case 'join':
         this.join(event.node);
@@ -316,33 +331,44 @@ export class Simulation {
 
   private join(i: number): void {
     const id = this.ids[i] as PeerId;
-    const node = new GossipNode(id, seededEnv(deriveSeed(this.config.seed, 'node', i), () => this.now), this.nodeOptions);
-    this.nodeList[i] = node;
+    const runtime = new Runtime({ id, node: this.nodeOptions, counts: this.messages }, this.portsFor(i));
+    this.runtimes[i] = runtime;
     this.joinedCount++;
     if (this.crashed[i] === 1) {
       this.crashedCount++;
+      runtime.stop();
       return;
     }
     if (this.config.trace) this.trace.push(`${this.now} join ${i}`);
-    node.introduce(this.bootstrap.introductionsFor(i));
-    node.tick(this.now);
-    this.flush(i);
-    this.queue.push(node.nextTickAt(), this.tickEvents[i] as SimEvent);
+    runtime.introduce(this.bootstrap.introductionsFor(i));
   }
 
-  private tick(i: number): void {
-    if (this.crashed[i] === 1) return;
-    const node = this.nodeList[i] as GossipNode;
-    if (this.config.trace) this.trace.push(`${this.now} tick ${i}`);
-    node.tick(this.now);
-    this.flush(i);
-    if (this.bootstrap.watchdogDue(i, this.now)) this.reintroduce(i);
-    this.queue.push(node.nextTickAt(), this.tickEvents[i] as SimEvent);
+  /** Node i's place: this simulation's clock, links, bootstrap service and measurements. */
+  private portsFor(i: number): Ports {
+    const queue = this.queue;
+    return {
+      clock: {
+        now: () => this.now,
+        setTimer: (atMs, fn) => {
+          const timer: TimerEvent = { kind: 'timer', node: i, fn, cancelled: false };
+          queue.push(atMs, timer);
+          return () => (timer.cancelled = true);
+        },
+      },
+      random: seededRandom(deriveSeed(this.config.seed, 'node', i)),
+      links: {
+        send: (to, message) => this.send(i, to, message),
+        connect: (peer) => this.links.request(i, peer),
+        disconnect: (peer) => this.links.close(i, peer),
+      },
+      bootstrap: { introductions: () => this.bootstrap.reintroduce(i) },
+      observer: { event: (event) => this.observe(i, event) },
+    };
   }
 
   private reintroduce(i: number): void {
     if (this.config.trace) this.trace.push(`${this.now} reintroduce ${i}`);
-    (this.nodeList[i] as GossipNode).introduce(this.bootstrap.reintroduce(i));
+    this.runtime(i).introduce(this.bootstrap.reintroduce(i));
   }
 
   private deliver(packet: Packet): void {
@@ -357,54 +383,36 @@ export class Simulation {
     }
     if (this.config.trace) this.trace.push(`${this.now} ${packet.from}>${packet.to} ${packet.type}`);
     this.counters.delivered++;
-    (this.nodeList[to] as GossipNode).receive(packet.from, packet.data);
-    this.flush(to);
+    const runtime = this.runtimes[to] as Runtime;
+    if (typeof packet.data === 'string') runtime.receive(packet.from, packet.data);
+    else runtime.receiveTrusted(packet.from, packet.data);
   }
 
-  /** Carries out a node's actions and looks at its events. */
-  private flush(i: number): void {
-    const node = this.nodeList[i] as GossipNode;
-    const { actions, events } = node.drain();
-    for (const action of actions) {
-      switch (action.type) {
-        case 'send':
-          this.send(i, action.to, action.message);
-          break;
-        case 'connect':
-          this.links.request(i, action.peer);
-          break;
-        case 'disconnect':
-          this.links.close(i, action.peer);
-          break;
-      }
+  private observe(i: number, event: NodeEvent): void {
+    if (event.type === 'rumor') this.tracker.delivered(i, event.rumor.origin, event.rumor.seq, this.now, this.crashed[i] === 0);
+    else if (event.type === 'view') {
+      this.degrees[i] = event.active.length;
+      this.bootstrap.degreeChanged(i, event.active.length, this.now);
     }
-    for (const event of events) {
-      if (event.type === 'rumor') this.tracker.delivered(i, event.rumor.origin, event.rumor.seq, this.now, this.crashed[i] === 0);
-      else if (event.type === 'view') {
-        this.degrees[i] = event.active.length;
-        this.bootstrap.degreeChanged(i, event.active.length, this.now);
-      } else if (event.type === 'lonely') this.reintroduce(i);
-      if (this.onNodeEvent !== null) this.onNodeEvent(i, event);
-    }
+    if (this.onNodeEvent !== null) this.onNodeEvent(i, event);
   }
 
-  private send(i: number, to: PeerId, message: Message): void {
+  /** Hands a message to the network model; false when it will not arrive (counted by reason). */
+  private send(i: number, to: PeerId, message: Message): boolean {
     const counters = this.counters;
-    counters.sent++;
-    counters.sentByType[message.t]++;
-    if (message.t === 'push' || message.t === 'pull') counters.payloads += message.rumors.length;
     const from = this.ids[i] as PeerId;
     const packet = this.transport.send(from, to, message);
     if (packet === null) {
       counters.dropped['no-link']++;
-      return;
+      return false;
     }
     counters.bytes += packet.bytes;
     const arrival = this.network.transmit(from, to, packet.bytes, this.now);
     if (typeof arrival === 'string') {
       counters.dropped[arrival]++;
-      return;
+      return false;
     }
     this.queue.push(arrival, packet);
+    return true;
   }
 }

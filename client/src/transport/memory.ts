@@ -1,20 +1,16 @@
-import { seededEnv } from '../core/env.ts';
 import type { PeerId } from '../core/ids.ts';
-import { GossipNode } from '../core/node.ts';
-import type { OptionsInput } from '../core/options.ts';
-import type { NodeEvent } from '../core/outbox.ts';
 import { encode, utf8Length, type Message, type MessageType } from '../core/wire.ts';
 
 /**
  * In-process links between node ids, for unit tests and the simulator. No timing of its own:
  * `MemoryTransport` knows which links are open and turns a message into a packet (a plain object,
- * or its JSON text like a data channel would carry); whoever owns the clock decides when the
- * packet arrives (`MemoryHub` below: in order, at once; the simulator: through its network model).
+ * or its JSON text like a data channel would carry); the simulator decides when the packet arrives
+ * (through its network model).
  */
 
 /**
- * - `object`: the message object itself is handed over (the core's `parse` accepts objects and
- *   copies what it keeps), the cheapest choice for large simulations.
+ * - `object`: the message object itself is handed over and takes admission's trusted path (no
+ *   decode, no verify), the cheapest choice for large simulations.
  * - `json`: the JSON text, as a WebRTC data channel carries it; bytes are then exact.
  */
 export type MemoryEncoding = 'object' | 'json';
@@ -32,8 +28,8 @@ export interface Packet {
   readonly from: PeerId;
   readonly to: PeerId;
   readonly type: MessageType;
-  /** What the receiver's `receive(from, data)` gets. */
-  readonly data: unknown;
+  /** The message itself (trusted in-process path) or its JSON text (parsed like a data channel's). */
+  readonly data: Message | string;
   readonly bytes: number;
 }
 
@@ -107,7 +103,7 @@ export class MemoryTransport {
       this.stats.noLink++;
       return null;
     }
-    let data: unknown = message;
+    let data: Message | string = message;
     let bytes = 0;
     if (this.encoding === 'json') {
       const text = encode(message);
@@ -126,124 +122,5 @@ export class MemoryTransport {
       this.links.set(a, set);
     }
     return set;
-  }
-}
-
-/**
- * A zero-latency driver for unit tests: GossipNodes on a shared manual clock, links that open
- * at once when asked, packets delivered in send order by `flush()`. For timing, loss and scale,
- * use the simulator (client/src/sim).
- */
-export class MemoryHub {
-  readonly transport: MemoryTransport;
-  /** The shared clock every node created by `createNode` reads. */
-  now = 0;
-  private readonly nodes = new Map<PeerId, GossipNode>();
-  private readonly queue: Packet[] = [];
-  private head = 0;
-  /** Every event each node emitted, in order. */
-  readonly events = new Map<PeerId, NodeEvent[]>();
-
-  constructor(options: MemoryTransportOptions = {}) {
-    this.transport = new MemoryTransport(options);
-  }
-
-  createNode(id: PeerId, seed: number, options: OptionsInput = {}): GossipNode {
-    const node = new GossipNode(id, seededEnv(seed, () => this.now), options);
-    this.add(node);
-    return node;
-  }
-
-  add(node: GossipNode): void {
-    if (this.nodes.has(node.id)) throw new RangeError(`node ${node.id} already added`);
-    this.nodes.set(node.id, node);
-    this.events.set(node.id, []);
-  }
-
-  node(id: PeerId): GossipNode {
-    const node = this.nodes.get(id);
-    if (node === undefined) throw new RangeError(`no node ${id}`);
-    return node;
-  }
-
-  /** Opens a link as if both sides had asked for it. */
-  link(a: PeerId, b: PeerId): void {
-    if (!this.transport.open(a, b)) return;
-    this.node(a).connected(b);
-    this.node(b).connected(a);
-    this.pump();
-  }
-
-  /** Cuts a link (both sides are told). */
-  unlink(a: PeerId, b: PeerId): void {
-    if (!this.transport.close(a, b)) return;
-    this.nodes.get(a)?.disconnected(b);
-    this.nodes.get(b)?.disconnected(a);
-    this.pump();
-  }
-
-  /** Moves the clock and ticks every node. */
-  tick(now: number): void {
-    this.now = now;
-    for (const node of this.nodes.values()) node.tick(now);
-    this.pump();
-  }
-
-  /** Packets waiting for `flush`. */
-  get pending(): number {
-    return this.queue.length - this.head;
-  }
-
-  /** Delivers queued packets (and what they cause) in order until quiet; returns how many. */
-  flush(maxPackets = 1_000_000): number {
-    let delivered = 0;
-    this.pump();
-    while (this.head < this.queue.length && delivered < maxPackets) {
-      const packet = this.queue[this.head++] as Packet;
-      const node = this.nodes.get(packet.to);
-      if (node === undefined || !this.transport.isOpen(packet.from, packet.to)) continue;
-      node.receive(packet.from, packet.data);
-      delivered++;
-      this.pump();
-    }
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    }
-    return delivered;
-  }
-
-  /** Carries out every node's pending actions. */
-  pump(): void {
-    let busy = true;
-    while (busy) {
-      busy = false;
-      for (const node of this.nodes.values()) {
-        const { actions, events } = node.drain();
-        if (actions.length > 0 || events.length > 0) busy = true;
-        this.events.get(node.id)?.push(...events);
-        for (const action of actions) {
-          switch (action.type) {
-            case 'send': {
-              const packet = this.transport.send(node.id, action.to, action.message);
-              if (packet !== null) this.queue.push(packet);
-              break;
-            }
-            case 'connect': {
-              const peer = this.nodes.get(action.peer);
-              if (peer === undefined) node.disconnected(action.peer);
-              else if (this.transport.open(node.id, action.peer)) {
-                node.connected(action.peer);
-                peer.connected(node.id);
-              } else node.connected(action.peer);
-              break;
-            }
-            case 'disconnect':
-              if (this.transport.close(node.id, action.peer)) this.nodes.get(action.peer)?.disconnected(node.id);
-              break;
-          }
-        }
-      }
-    }
   }
 }

@@ -298,8 +298,9 @@ export class WebRtcTransport {
 
   private signalInstance(link: Link, data: SignalData): void {
     try {
-      // The core's schema is simple-peer's signal format (knock aside, which never gets here).
-      link.instance?.signal(data as unknown as SimplePeer.SignalData);
+      // The core's schema is simple-peer's signal format (knock aside, which never gets here); as
+      // JSON text, which signal() parses, since its types want an RTCIceCandidate instance.
+      link.instance?.signal(JSON.stringify(data));
     } catch (error: unknown) {
       this.close(link, true, `signal to link ${link.peer}: ${describe(error)}`);
     }

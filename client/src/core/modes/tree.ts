@@ -1,4 +1,5 @@
-import type { PeerId } from './ids.ts';
+import type { PeerId } from '../ids.ts';
+import { digestPull, type ModeFactory } from './mode.ts';
 
 /**
  * The eager links of `tree` mode, after Plumtree (Leitão, Pereira, Rodrigues, "Epidemic Broadcast
@@ -41,3 +42,24 @@ export class BroadcastTree {
     return this.pruned.size;
   }
 }
+
+/** Tree mode: eager pushes over the self-pruning tree's links, a digest pull each period repairs it. */
+export const tree: ModeFactory = (ctx) => {
+  const links = new BroadcastTree();
+  return {
+    digestInAntiEntropy: false,
+    eagerTargets: (except) => links.eagerAmong(ctx.neighbors(), except),
+    stateTargets: (except) => links.eagerAmong(ctx.neighbors(), except),
+    roundMessage: () => digestPull(ctx),
+    // Old news over an eager link: the link closes a cycle, prune it. News over a pruned link: the tree missed us, graft it.
+    received(from, brought) {
+      if (!brought && links.prune(from)) ctx.out.send(from, { t: 'prune' });
+      else if (brought && links.graft(from)) ctx.out.send(from, { t: 'graft' });
+    },
+    control(from, message) {
+      if (message.t === 'prune') links.prune(from);
+      else links.graft(from);
+    },
+    linkClosed: (peer) => links.forget(peer),
+  };
+};

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './env.ts';
-import { asPeerId, rumorId, type PeerId } from './ids.ts';
-import { TestNet } from './test-net.ts';
+import { seededRandom } from '../env.ts';
+import { asPeerId, rumorId, type PeerId } from '../ids.ts';
+import { TestNet } from '../test-net.ts';
 import { BroadcastTree } from './tree.ts';
 
 const p = asPeerId;
