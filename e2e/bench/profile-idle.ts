@@ -2,7 +2,9 @@
  * Where an idle tab's CPU goes: `npx tsx e2e/bench/profile-idle.ts [--tabs 24] [--sample-ms 20000]
  * [--profile-ms 10000] [--no-build] [--json file]`.
  *
- * Builds the client unminified (`vite build --minify false` into $TMPDIR/gossip-profile-client, unless --no-build), starts the signaling server on a
+ * Builds the client unminified (`vite build --minify false` into $TMPDIR/gossip-profile-client; with
+ * --no-build it serves that build, or STATIC_DIR when set: an older build for a before/after),
+ * starts the signaling server on a
  * free port (e2e/server.ts), opens N tabs of the page, EACH IN ITS OWN BROWSER CONTEXT (as N users
  * would be), waits until every tab has a link and no link opened for 5 s, then
  *   1. reads the browser's CPU per process type from /proc over --sample-ms (percent of one core),
@@ -111,7 +113,8 @@ function clockTicksPerSecond(): number {
 async function openTab(browser: Browser, url: string): Promise<Page> {
   const context = await browser.newContext(chromiumContextOptions);
   const page = await context.newPage();
-  await page.goto(url, { waitUntil: 'load' });
+  // A loaded machine (other benchmarks, 24 tabs starting) can take long: the bound is generous.
+  await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
   return page;
 }
 
@@ -143,7 +146,10 @@ async function main(options: Options): Promise<void> {
     process.exit(1);
   }
   // Unminified, so that the profile names functions (the shipped bundle is measured by `vite build`).
-  const staticDir = join(tmpdir(), 'gossip-profile-client');
+  // With --no-build, STATIC_DIR may name another build (e.g. an older commit's, for a before/after).
+  const given = process.env['STATIC_DIR'];
+  const staticDir = !options.build && given !== undefined && given !== '' ? resolve(given) : join(tmpdir(), 'gossip-profile-client');
+  progress(`client: ${staticDir}`);
   if (options.build) {
     progress(`building the client, unminified, into ${staticDir}`);
     const vite = resolve(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
