@@ -10,6 +10,7 @@ import {
   type SimulationLinkDatum,
   type SimulationNodeDatum,
 } from 'd3-force';
+import { fitView } from './graph-fit.ts';
 import { graphModel, type GraphInput, type ModelLink } from './graph-model.ts';
 import { peerColor, shortId } from './peer.ts';
 
@@ -44,12 +45,14 @@ const MAX_TICKS = 300;
 /** How hot a relayout starts: new peers need room; a changed link among placed peers, a nudge. */
 const ALPHA_NEW_PEERS = 0.6;
 const ALPHA_LINKS_ONLY = 0.2;
+/**
+ * Least time between two relayouts: in a churning mesh the structure can change on every look,
+ * and each relayout costs a hundred-odd ticks; changes in between wait (the latest one wins).
+ */
+const MIN_RELAYOUT_INTERVAL_MS = 2000;
 const LINK_DISTANCE = 80;
-const PADDING_PX = 34;
-const MAX_SCALE = 2.2;
-/** Label metrics for centring: 12-13 px monospace, drawn below the node. */
+/** Label width per character for centring: 12-13 px monospace. */
 const LABEL_CHAR_PX = 7.5;
-const LABEL_BELOW_PX = 22;
 
 function nodeOf(end: GraphNode | string | number): GraphNode | undefined {
   return typeof end === 'object' ? end : undefined;
@@ -82,6 +85,10 @@ export class MeshGraph {
   private offsetY = 0;
   /** How far the current glide is, 0..1 (1: nodes are at their layout positions). */
   private progress = 1;
+  private lastRelayoutAt = -Infinity;
+  /** A structural change waiting for MIN_RELAYOUT_INTERVAL_MS to pass. */
+  private deferred: ReturnType<typeof setTimeout> | undefined;
+  private latest: GraphInput | null = null;
   private readonly resizeObserver: ResizeObserver;
   private readonly onVisibility = (): void => {
     if (document.visibilityState === 'visible' && this.dirty) this.kick();
@@ -118,8 +125,18 @@ export class MeshGraph {
 
   /** Takes the latest view of the mesh. Costs a comparison when nothing changed. */
   update(input: GraphInput): void {
+    this.latest = input;
     const model = graphModel(input);
     if (model.structureKey === this.structureKey && model.styleKey === this.styleKey) return;
+    const waitMs = this.lastRelayoutAt + MIN_RELAYOUT_INTERVAL_MS - performance.now();
+    if (model.structureKey !== this.structureKey && this.structureKey !== '' && waitMs > 0) {
+      // Too soon after the last relayout: take the latest input when the interval has passed.
+      this.deferred ??= setTimeout(() => {
+        this.deferred = undefined;
+        if (this.latest !== null) this.update(this.latest);
+      }, waitMs);
+      return;
+    }
     this.self = input.self;
     this.neighborSet = new Set(input.neighbors);
     this.styleKey = model.styleKey;
@@ -130,6 +147,7 @@ export class MeshGraph {
       for (const l of this.links) l.mutual = mutual.get(l.key) ?? l.mutual;
     } else {
       this.structureKey = model.structureKey;
+      this.lastRelayoutAt = performance.now();
       this.relayout(model.ids, model.links, model.reported);
     }
     this.canvas.setAttribute('aria-label', this.describe());
@@ -145,6 +163,7 @@ export class MeshGraph {
   }
 
   dispose(): void {
+    clearTimeout(this.deferred);
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.resizeObserver.disconnect();
@@ -240,49 +259,15 @@ export class MeshGraph {
     this.kick();
   }
 
-  /** Fits the whole layout into the canvas, never zooming in beyond MAX_SCALE. */
+  /** Fits the whole picture into the canvas (graph-fit.ts). */
   private fit(): void {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const n of this.nodes.values()) {
-      const [x, y] = this.at(n);
-      minX = Math.min(minX, x);
-      minY = Math.min(minY, y);
-      maxX = Math.max(maxX, x);
-      maxY = Math.max(maxY, y);
-    }
-    if (minX === Infinity) {
-      minX = maxX = minY = maxY = 0;
-    }
-    const spanX = Math.max(maxX - minX, 1);
-    const spanY = Math.max(maxY - minY, 1);
-    const scale = Math.min(
-      MAX_SCALE,
-      (this.widthPx - 2 * PADDING_PX) / spanX,
-      (this.heightPx - 2 * PADDING_PX) / spanY,
-    );
-    this.scale = Math.max(scale, 0.05);
-    // Centre what is drawn, labels included (a label hangs below its node and the self label is
-    // wider), not only the node centres: that left the picture off centre.
-    let left = Infinity;
-    let right = -Infinity;
-    let top = Infinity;
-    let bottom = -Infinity;
-    for (const n of this.nodes.values()) {
+    const points = [...this.nodes.values()].map((n) => {
       const [x, y] = this.at(n);
       const isSelf = n.id === this.self;
-      const radius = isSelf ? 19 : 10;
-      const half = Math.max(radius, (isSelf ? shortId(n.id).length + 6 : shortId(n.id).length) * LABEL_CHAR_PX * 0.5);
-      left = Math.min(left, x * this.scale - half);
-      right = Math.max(right, x * this.scale + half);
-      top = Math.min(top, y * this.scale - radius);
-      bottom = Math.max(bottom, y * this.scale + radius + LABEL_BELOW_PX);
-    }
-    if (left === Infinity) left = right = top = bottom = 0;
-    this.offsetX = this.widthPx / 2 - (left + right) / 2;
-    this.offsetY = this.heightPx / 2 - (top + bottom) / 2;
+      const chars = shortId(n.id).length + (isSelf ? 6 : 0);
+      return { x, y, radiusPx: isSelf ? 19 : 10, halfLabelPx: chars * LABEL_CHAR_PX * 0.5 };
+    });
+    ({ scale: this.scale, offsetX: this.offsetX, offsetY: this.offsetY } = fitView(points, this.widthPx, this.heightPx));
   }
 
   private draw(now: number): void {
