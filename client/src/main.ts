@@ -3,10 +3,13 @@ import { installTestHook } from './mesh/hook.ts';
 import { registerServiceWorker } from './offline/register.ts';
 import { startMesh } from './mesh/start.ts';
 import { renderSettingsErrors, renderStartError, renderStarting } from './ui/notices.ts';
-import { renderPage } from './ui/page.ts';
 import { parseSettings } from './ui/settings.ts';
 
-/** One tab = one peer: read the settings from the URL, start the peer, draw it. */
+/**
+ * One tab = one peer: read the settings from the URL, start the peer, draw it. Joining comes
+ * first: the signaling connection opens before anything else is drawn, and the page's code (the
+ * graph layout is most of it) loads while the peer connects.
+ */
 async function main(root: HTMLElement): Promise<void> {
   const parsed = parseSettings(location.search);
   if (!parsed.ok) {
@@ -14,23 +17,31 @@ async function main(root: HTMLElement): Promise<void> {
     renderSettingsErrors(root, parsed.errors);
     return;
   }
+  const starting = startMesh(parsed.settings);
+  const page = import('./ui/page.ts');
   renderStarting(root, parsed.settings);
   let client;
   try {
-    client = await startMesh(parsed.settings);
+    client = await starting;
   } catch (err: unknown) {
     renderStartError(root, err);
     console.error('startMesh failed:', err);
     return;
   }
   installTestHook(client);
-  renderPage(root, client);
   const peer = client;
   window.addEventListener('pagehide', () => peer.close(), { once: true });
   // A page restored from the back/forward cache has a closed peer: start a fresh one.
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) location.reload();
   });
+  try {
+    (await page).renderPage(root, client);
+  } catch (err: unknown) {
+    // The peer runs on (its hook answers); say why the page could not be drawn.
+    renderStartError(root, err);
+    console.error('the page could not be drawn:', err);
+  }
 }
 
 registerServiceWorker();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatThroughput, niceCeil, stepSeries, ticks, timeAxisMax } from './chart-data.ts';
+import { formatMs, formatThroughput, legendLayout, niceCeil, stepSeries, ticks, timeAxisMax } from './chart-data.ts';
 
 describe('step series', () => {
   it('steps up one node at a time and ends at the run clock with the final fraction', () => {
@@ -54,5 +54,30 @@ describe('axes', () => {
     expect(formatThroughput(20)).toBe('20 B/ms (160 kbit/s)');
     expect(formatThroughput(10_000)).toBe('10000 B/ms (80 Mbit/s)');
     expect(formatThroughput(125_000)).toBe('125000 B/ms (1 Gbit/s)');
+  });
+});
+
+describe('legendLayout', () => {
+  it('puts entries in one row when they fit', () => {
+    expect(legendLayout([50, 60, 70], 10, 500, 16)).toEqual([
+      { x: 10, row: 0 },
+      { x: 76, row: 0 },
+      { x: 152, row: 0 },
+    ]);
+  });
+
+  it('wraps an entry that would pass the right edge instead of drawing it off the canvas', () => {
+    expect(legendLayout([100, 100, 100], 0, 250, 10)).toEqual([
+      { x: 0, row: 0 },
+      { x: 110, row: 0 },
+      { x: 0, row: 1 },
+    ]);
+  });
+
+  it('keeps an entry wider than the chart on its own row', () => {
+    expect(legendLayout([400, 20], 0, 300, 10)).toEqual([
+      { x: 0, row: 0 },
+      { x: 0, row: 1 },
+    ]);
   });
 });

@@ -62,3 +62,29 @@ export function timeAxisMax(...timesMs: ReadonlyArray<number | null>): number {
   for (const t of timesMs) if (t !== null && Number.isFinite(t)) max = Math.max(max, t);
   return niceCeil(max > 0 ? max : 1000);
 }
+
+/** Where a legend entry goes: its left edge and row (0 = top). */
+export interface LegendSlot {
+  x: number;
+  row: number;
+}
+
+/**
+ * Lays legend entries out left to right from `left`, wrapping to a new row when the next one
+ * would pass `right` (a narrow chart used to push the last entries off the canvas). `widths` are
+ * the entries' full widths (sample line and text); `gap` is the space between entries.
+ */
+export function legendLayout(widths: readonly number[], left: number, right: number, gap: number): LegendSlot[] {
+  const slots: LegendSlot[] = [];
+  let x = left;
+  let row = 0;
+  for (const width of widths) {
+    if (x > left && x + width > right) {
+      row++;
+      x = left;
+    }
+    slots.push({ x, row });
+    x += width + gap;
+  }
+  return slots;
+}

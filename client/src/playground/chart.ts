@@ -1,5 +1,5 @@
 import type { ChartLine, ChartSnapshot } from './api.ts';
-import { formatMs, ticks, timeAxisMax } from './chart-data.ts';
+import { formatMs, legendLayout, ticks, timeAxisMax } from './chart-data.ts';
 import type { Curve } from './theory-curve.ts';
 
 /** Colours shared by the chart, the network panes and the legend (CSS reads the same values). */
@@ -27,10 +27,24 @@ export interface ChartInput {
 }
 
 const MARGIN = { left: 46, right: 14, top: 30, bottom: 34 };
+const LEGEND_TOP_PX = 12;
+const THEORY_DASH = [5, 4];
+const CRASH_DASH = [2, 3];
+const LEGEND_ROW_PX = 16;
+const LEGEND_SAMPLE_PX = 18;
+
+/** One legend entry: its line exactly as the chart draws it. */
+interface LegendEntry {
+  label: string;
+  color: string;
+  dash: number[];
+  lineWidth: number;
+}
 
 /**
  * The informed fraction over virtual time, on a canvas: naive and gossip as solid step lines, the
- * theory curves dashed, the origin's crash as a red line. Redraws in full on each call.
+ * theory curves dashed, the origin's crash as a red line; every line style drawn is in the legend
+ * (it wraps on a narrow chart). Redraws in full on each call.
  */
 export class Chart {
   private readonly context: CanvasRenderingContext2D;
@@ -59,15 +73,17 @@ export class Chart {
     g.clearRect(0, 0, cssWidth, cssHeight);
 
     const xMaxMs = timeAxisMax(input.nowMs, endOf(input.theoryGossip), endOf(input.theoryNaive), endOf(input.naive), endOf(input.gossip));
+    const legendRows = this.legend(input, cssWidth);
+    const top = Math.max(MARGIN.top, LEGEND_TOP_PX + legendRows * LEGEND_ROW_PX + 4);
     const width = cssWidth - MARGIN.left - MARGIN.right;
-    const height = cssHeight - MARGIN.top - MARGIN.bottom;
+    const height = cssHeight - top - MARGIN.bottom;
     const x = (ms: number) => MARGIN.left + (Math.min(ms, xMaxMs) / xMaxMs) * width;
-    const y = (fraction: number) => MARGIN.top + (1 - fraction) * height;
+    const y = (fraction: number) => top + (1 - fraction) * height;
 
     this.drawAxes(xMaxMs, x, y, width);
     if (input.crashAtMs !== null && input.crashAtMs <= xMaxMs) {
       g.strokeStyle = COLORS.lost;
-      g.setLineDash([2, 3]);
+      g.setLineDash(CRASH_DASH);
       g.lineWidth = 1;
       g.beginPath();
       g.moveTo(x(input.crashAtMs), y(0));
@@ -79,11 +95,10 @@ export class Chart {
       g.textAlign = x(input.crashAtMs) > MARGIN.left + width - 90 ? 'right' : 'left';
       g.fillText(' origin crashes ', x(input.crashAtMs), y(0.04));
     }
-    this.line(input.theoryNaive, COLORS.naive, [5, 4], 1.2, false, x, y);
-    this.line(input.theoryGossip, COLORS.gossip, [5, 4], 1.2, false, x, y);
+    this.line(input.theoryNaive, COLORS.naive, THEORY_DASH, 1.2, false, x, y);
+    this.line(input.theoryGossip, COLORS.gossip, THEORY_DASH, 1.2, false, x, y);
     this.line(input.naive, COLORS.naive, [], 2.2, true, x, y);
     this.line(input.gossip, COLORS.gossip, [], 2.2, true, x, y);
-    this.legend(input.gossipLabel);
 
     this.last = {
       naive: lineOf(input.naive),
@@ -150,31 +165,36 @@ export class Chart {
     g.setLineDash([]);
   }
 
-  private legend(gossipLabel: string): void {
+  /** Draws the legend at the top; returns how many rows it took. */
+  private legend(input: ChartInput, cssWidth: number): number {
     const g = this.context;
-    const entries: Array<[string, string, boolean]> = [
-      ['naive broadcast', COLORS.naive, false],
-      [gossipLabel, COLORS.gossip, false],
-      ['theory (complete graph)', COLORS.axis, true],
+    const entries: LegendEntry[] = [
+      { label: 'naive broadcast', color: COLORS.naive, dash: [], lineWidth: 2.2 },
+      { label: input.gossipLabel, color: COLORS.gossip, dash: [], lineWidth: 2.2 },
+      { label: 'theory, naive (complete graph)', color: COLORS.naive, dash: THEORY_DASH, lineWidth: 1.2 },
+      { label: 'theory, gossip (complete graph)', color: COLORS.gossip, dash: THEORY_DASH, lineWidth: 1.2 },
     ];
+    if (input.crashAtMs !== null) entries.push({ label: 'origin crashes', color: COLORS.lost, dash: CRASH_DASH, lineWidth: 1 });
     g.font = '11px system-ui, sans-serif';
     g.textAlign = 'left';
     g.textBaseline = 'middle';
-    let left = MARGIN.left;
-    const top = 12;
-    for (const [label, color, dashed] of entries) {
-      g.strokeStyle = color;
-      g.lineWidth = dashed ? 1.2 : 2.2;
-      g.setLineDash(dashed ? [5, 4] : []);
+    const widths = entries.map((e) => LEGEND_SAMPLE_PX + 5 + g.measureText(e.label).width);
+    const slots = legendLayout(widths, MARGIN.left, cssWidth - MARGIN.right, 16);
+    entries.forEach((entry, i) => {
+      const slot = slots[i] ?? { x: MARGIN.left, row: 0 };
+      const top = LEGEND_TOP_PX + slot.row * LEGEND_ROW_PX;
+      g.strokeStyle = entry.color;
+      g.lineWidth = entry.lineWidth;
+      g.setLineDash(entry.dash);
       g.beginPath();
-      g.moveTo(left, top);
-      g.lineTo(left + 18, top);
+      g.moveTo(slot.x, top);
+      g.lineTo(slot.x + LEGEND_SAMPLE_PX, top);
       g.stroke();
       g.setLineDash([]);
       g.fillStyle = COLORS.axis;
-      g.fillText(label, left + 23, top);
-      left += 23 + g.measureText(label).width + 16;
-    }
+      g.fillText(entry.label, slot.x + LEGEND_SAMPLE_PX + 5, top);
+    });
+    return slots.reduce((rows, slot) => Math.max(rows, slot.row + 1), 1);
   }
 }
 

@@ -48,6 +48,9 @@ describe('naive run', () => {
     expect(r.live).toBe(59);
     expect(r.completeAtMs).toBeNull();
     expect(r.stats.droppedByCrash).toBe(49);
+    // The 10 copies that got out count as sent; the 49 that died in the queue do not.
+    expect(r.stats.messages).toBe(10);
+    expect(r.stats.bytes).toBe(10 * bytes);
     expect(r.done).toBe(true);
     // It ends at the crash (the last copy that got out had landed by then), not when the dead ones would have.
     expect(r.now).toBe(10.5 * bytes);

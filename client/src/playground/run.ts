@@ -132,7 +132,7 @@ export class PlaygroundRun {
   private inFlight = 0;
   private payloadInFlight = 0;
   /** The origin's messages in departure order (its uplink is FIFO): those still queued die with it. */
-  private originSends: Array<{ readonly departAt: number; readonly payload: boolean }> = [];
+  private originSends: Array<{ readonly departAt: number; readonly payload: boolean; readonly bytes: number }> = [];
   private lastEncoded: Message | null = null;
   private lastBytes = 0;
 
@@ -265,7 +265,15 @@ export class PlaygroundRun {
     this.originSends = [];
     this.stats.droppedByCrash += doomed.length;
     this.inFlight -= doomed.length;
-    for (const s of doomed) if (s.payload) this.payloadInFlight--;
+    // They were counted as sent when queued: they never were.
+    this.stats.messages -= doomed.length;
+    for (const s of doomed) {
+      this.stats.bytes -= s.bytes;
+      if (s.payload) {
+        this.payloadInFlight--;
+        this.stats.payloadMessages--;
+      }
+    }
     if (this.options.trackFlights) this.flights = this.flights.filter((f) => f.from !== ORIGIN || f.departAt <= this.now);
     if (this.completeAtMs === null && this.informedLive === this.live) this.completeAtMs = this.now;
   }
@@ -351,7 +359,7 @@ export class PlaygroundRun {
       if (this.originSends.length > 1024 && (this.originSends[0]?.departAt ?? Infinity) <= this.now) {
         this.originSends = this.originSends.filter((s) => s.departAt > this.now);
       }
-      this.originSends.push({ departAt, payload });
+      this.originSends.push({ departAt, payload, bytes });
     }
     this.queue.push(arriveAt, { k: 'message', from, to, message, departAt, payload });
   }

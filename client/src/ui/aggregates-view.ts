@@ -5,11 +5,23 @@ import { el, setText } from './dom.ts';
 export const AGGREGATE_VALUE_RANGE = { min: 0, max: 100 } as const;
 
 /**
+ * How old an estimate is, in words: the page sees a new estimate when its epoch number changes
+ * (the client gives no completion time), so the age counts from the render that first showed it.
+ */
+export function estimateAge(ageMs: number): string {
+  if (!(ageMs >= 0)) return 'updated just now';
+  const s = Math.floor(ageMs / 1000);
+  if (s < 2) return 'updated just now';
+  if (s < 120) return `updated ${s} s ago`;
+  return `updated ${Math.floor(s / 60)} min ago`;
+}
+
+/**
  * Network-wide aggregates (push-sum gossip, no coordinator): the estimated number of live peers,
  * and the average / min / max of the slider values of every tab. Estimates are per epoch, so a
- * slider change shows up after the next epoch completes.
+ * slider change shows up after the next epoch completes. `now` is the page's clock (ms).
  */
-export function aggregatesView(client: MeshClient): { element: HTMLElement; update(): void } {
+export function aggregatesView(client: MeshClient, now: () => number = () => performance.now()): { element: HTMLElement; update(): void } {
   const slider = el('input', {
     id: 'aggregate-value',
     type: 'range',
@@ -27,11 +39,13 @@ export function aggregatesView(client: MeshClient): { element: HTMLElement; upda
   const size = el('output', { class: 'aggregate-size', 'aria-label': 'Estimated number of peers' });
   const average = el('output', { class: 'aggregate-average', 'aria-label': 'Average value' });
   const range = el('output', { class: 'aggregate-range', 'aria-label': 'Minimum and maximum value' });
-  const epoch = el('span', { class: 'hint' });
+  const age = el('span', { class: 'hint aggregate-age' });
 
   const element = el(
     'div',
     { class: 'aggregates-block' },
+    el('h3', { id: 'aggregates-heading' }, 'Network-wide estimates'),
+    el('p', { class: 'hint' }, 'Every tab’s share, mixed by gossip: no tab counts the others.'),
     el(
       'div',
       { class: 'counter-row' },
@@ -42,8 +56,13 @@ export function aggregatesView(client: MeshClient): { element: HTMLElement; upda
     el('div', { class: 'register-line' }, el('span', { class: 'field-label' }, 'Peers'), size),
     el('div', { class: 'register-line' }, el('span', { class: 'field-label' }, 'Average'), average),
     el('div', { class: 'register-line' }, el('span', { class: 'field-label' }, 'Min–max'), range),
-    epoch,
+    age,
   );
+  element.setAttribute('role', 'group');
+  element.setAttribute('aria-labelledby', 'aggregates-heading');
+
+  let shownEpoch: number | null = null;
+  let shownSince = 0;
 
   function update(): void {
     const estimate = client.aggregates();
@@ -51,13 +70,17 @@ export function aggregatesView(client: MeshClient): { element: HTMLElement; upda
       setText(size, '…');
       setText(average, '…');
       setText(range, '…');
-      setText(epoch, 'first epoch running');
+      setText(age, 'first estimate in a few seconds');
       return;
     }
     setText(size, `≈ ${estimate.size.toFixed(1)}`);
     setText(average, estimate.average.toFixed(2));
     setText(range, `${round(estimate.min)} – ${round(estimate.max)}`);
-    setText(epoch, `push-sum gossip, epoch ${estimate.epoch}`);
+    if (estimate.epoch !== shownEpoch) {
+      shownEpoch = estimate.epoch;
+      shownSince = now();
+    }
+    setText(age, estimateAge(now() - shownSince));
   }
   update();
   return { element, update };

@@ -10,46 +10,56 @@ import {
   type SimulationLinkDatum,
   type SimulationNodeDatum,
 } from 'd3-force';
+import { fitView } from './graph-fit.ts';
+import { graphModel, type GraphInput, type ModelLink } from './graph-model.ts';
 import { peerColor, shortId } from './peer.ts';
 
 /**
  * The mesh as one tab knows it, drawn on a canvas with d3-force.
- * Node positions are kept across updates; the simulation is reheated only when the set of nodes
- * or links changes, and the animation loop runs only while the layout moves or a node flashes.
+ *
+ * Idle tabs must cost nothing, so nothing here runs per frame by itself: when peers or links
+ * come or go (graph-model.ts's structureKey), the layout is computed at once, off screen, until it
+ * has cooled, and the nodes glide to their new places over TWEEN_MS; a change that moves nothing
+ * (a link becoming two-sided, a peer's own list arriving) is one redraw; a rumor's flash animates
+ * for FLASH_MS. Nothing is drawn while the tab is hidden: it is drawn once when it shows again.
  */
 
 interface GraphNode extends SimulationNodeDatum {
   id: string;
-  /** Listed as a key of the graph (its own neighbour list is known), not only seen in others' lists. */
   reported: boolean;
   flashStart: number;
+  /** Where the node is drawn from during a glide (layout coordinates). */
+  fromX: number;
+  fromY: number;
 }
 
-interface GraphLink extends SimulationLinkDatum<GraphNode> {
-  key: string;
-  a: string;
-  b: string;
-  /** Both ends list each other; one-sided links are drawn dashed (stale or half-open). */
-  mutual: boolean;
-}
+interface GraphLink extends SimulationLinkDatum<GraphNode>, ModelLink {}
 
-export interface GraphInput {
-  self: string;
-  neighbors: readonly string[];
-  graph: ReadonlyMap<string, ReadonlySet<string>>;
-}
+export type { GraphInput } from './graph-model.ts';
 
 const FLASH_MS = 1000;
+/** How long nodes glide to a new layout. */
+const TWEEN_MS = 450;
+/** Bound on the ticks of one relayout (it cools in about 150 from a full reheat). */
+const MAX_TICKS = 300;
+/** How hot a relayout starts: new peers need room; a changed link among placed peers, a nudge. */
+const ALPHA_NEW_PEERS = 0.6;
+const ALPHA_LINKS_ONLY = 0.2;
+/**
+ * Least time between two relayouts: in a churning mesh the structure can change on every look,
+ * and each relayout costs a hundred-odd ticks; changes in between wait (the latest one wins).
+ */
+const MIN_RELAYOUT_INTERVAL_MS = 2000;
 const LINK_DISTANCE = 80;
-const PADDING_PX = 34;
-const MAX_SCALE = 2.2;
-
-function linkKey(a: string, b: string): string {
-  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
-}
+/** Label width per character for centring: 12-13 px monospace. */
+const LABEL_CHAR_PX = 7.5;
 
 function nodeOf(end: GraphNode | string | number): GraphNode | undefined {
   return typeof end === 'object' ? end : undefined;
+}
+
+function easeOut(t: number): number {
+  return 1 - (1 - t) ** 3;
 }
 
 export class MeshGraph {
@@ -58,17 +68,31 @@ export class MeshGraph {
   private readonly linkForce: ForceLink<GraphNode, GraphLink>;
   private readonly nodes = new Map<string, GraphNode>();
   private links: GraphLink[] = [];
-  private signature = '';
+  private structureKey = '';
+  private styleKey = '';
   private self = '';
   private neighborSet = new Set<string>();
   private frame = 0;
+  /** performance.now() when the current glide started; -Infinity: none. */
+  private tweenStart = -Infinity;
+  /** Something changed while the tab was hidden: draw when it shows. */
+  private dirty = false;
   private widthPx = 0;
   private heightPx = 0;
   /** Current view transform (layout coordinates to CSS pixels). */
   private scale = 1;
   private offsetX = 0;
   private offsetY = 0;
+  /** How far the current glide is, 0..1 (1: nodes are at their layout positions). */
+  private progress = 1;
+  private lastRelayoutAt = -Infinity;
+  /** A structural change waiting for MIN_RELAYOUT_INTERVAL_MS to pass. */
+  private deferred: ReturnType<typeof setTimeout> | undefined;
+  private latest: GraphInput | null = null;
   private readonly resizeObserver: ResizeObserver;
+  private readonly onVisibility = (): void => {
+    if (document.visibilityState === 'visible' && this.dirty) this.kick();
+  };
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     const ctx = canvas.getContext('2d');
@@ -78,10 +102,11 @@ export class MeshGraph {
       .id((n) => n.id)
       .distance(LINK_DISTANCE)
       .strength(0.6);
-    // Created stopped: this class drives the ticks from its own requestAnimationFrame loop.
+    // Never started: relayout() ticks it synchronously until it has cooled, then it sleeps.
     this.simulation = forceSimulation<GraphNode, GraphLink>()
       .stop()
-      .alphaDecay(0.03)
+      .alphaMin(0.005)
+      .alphaDecay(0.035)
       .velocityDecay(0.35)
       .force('link', this.linkForce)
       .force('charge', forceManyBody<GraphNode>().strength(-320).distanceMax(480))
@@ -94,94 +119,37 @@ export class MeshGraph {
     this.resizeObserver.observe(canvas);
     canvas.addEventListener('mousemove', this.onPointer);
     canvas.addEventListener('mouseleave', () => (canvas.title = ''));
+    document.addEventListener('visibilitychange', this.onVisibility);
     this.resize();
   }
 
-  /** Takes the latest view of the mesh. Cheap when nothing structural changed. */
+  /** Takes the latest view of the mesh. Costs a comparison when nothing changed. */
   update(input: GraphInput): void {
-    const { self, graph } = input;
-    const wanted = new Set<string>([self]);
-    const reported = new Set<string>();
-    const directed = new Set<string>();
-    const pairs = new Map<string, [string, string]>();
-    const addEdge = (from: string, to: string): void => {
-      if (from === to) return;
-      wanted.add(from);
-      wanted.add(to);
-      directed.add(`${from}\u0000${to}`);
-      const key = linkKey(from, to);
-      if (!pairs.has(key)) pairs.set(key, from < to ? [from, to] : [to, from]);
-    };
-    for (const [peer, peers] of graph) {
-      reported.add(peer);
-      wanted.add(peer);
-      // This tab's own links are known first hand (below), fresher than its gossiped entry.
-      if (peer === self) continue;
-      for (const other of peers) addEdge(peer, other);
-    }
-    reported.add(self);
-    for (const n of input.neighbors) {
-      addEdge(self, n);
-      // An open link is two-way, whatever the neighbour's gossiped entry says yet.
-      directed.add(`${n}\u0000${self}`);
-    }
-
-    const neighborSet = new Set(input.neighbors);
-    const styleChanged =
-      self !== this.self ||
-      neighborSet.size !== this.neighborSet.size ||
-      [...neighborSet].some((n) => !this.neighborSet.has(n));
-    this.self = self;
-    this.neighborSet = neighborSet;
-
-    const linkKeys = [...pairs.keys()].sort();
-    const mutualKeys = linkKeys.filter((k) => {
-      const [a, b] = pairs.get(k) ?? ['', ''];
-      return directed.has(`${a}\u0000${b}`) && directed.has(`${b}\u0000${a}`);
-    });
-    const signature = `${[...wanted].sort().join(',')}|${linkKeys.join(',')}|${mutualKeys.join(',')}`;
-    const reportedChanged = [...this.nodes.values()].some((n) => n.reported !== reported.has(n.id));
-    if (signature === this.signature) {
-      if (reportedChanged) for (const n of this.nodes.values()) n.reported = reported.has(n.id);
-      if (styleChanged || reportedChanged) {
-        this.canvas.setAttribute('aria-label', this.describe());
-        this.kick();
-      }
+    this.latest = input;
+    const model = graphModel(input);
+    if (model.structureKey === this.structureKey && model.styleKey === this.styleKey) return;
+    const waitMs = this.lastRelayoutAt + MIN_RELAYOUT_INTERVAL_MS - performance.now();
+    if (model.structureKey !== this.structureKey && this.structureKey !== '' && waitMs > 0) {
+      // Too soon after the last relayout: take the latest input when the interval has passed.
+      this.deferred ??= setTimeout(() => {
+        this.deferred = undefined;
+        if (this.latest !== null) this.update(this.latest);
+      }, waitMs);
       return;
     }
-    const structural = signature.split('|').slice(0, 2).join('|') !== this.signature.split('|').slice(0, 2).join('|');
-    this.signature = signature;
-
-    // Drop nodes that are gone, add new ones next to a placed neighbour so the layout stays calm.
-    for (const id of [...this.nodes.keys()]) if (!wanted.has(id)) this.nodes.delete(id);
-    const adjacency = new Map<string, string[]>();
-    for (const [a, b] of pairs.values()) {
-      adjacency.set(a, [...(adjacency.get(a) ?? []), b]);
-      adjacency.set(b, [...(adjacency.get(b) ?? []), a]);
+    this.self = input.self;
+    this.neighborSet = new Set(input.neighbors);
+    this.styleKey = model.styleKey;
+    const mutual = new Map(model.links.map((l) => [l.key, l.mutual]));
+    if (model.structureKey === this.structureKey) {
+      // Nothing moves: restyle in place, one redraw.
+      for (const n of this.nodes.values()) n.reported = model.reported.has(n.id);
+      for (const l of this.links) l.mutual = mutual.get(l.key) ?? l.mutual;
+    } else {
+      this.structureKey = model.structureKey;
+      this.lastRelayoutAt = performance.now();
+      this.relayout(model.ids, model.links, model.reported);
     }
-    for (const id of wanted) {
-      if (this.nodes.has(id)) continue;
-      const anchor = (adjacency.get(id) ?? []).map((n) => this.nodes.get(n)).find((n) => n?.x !== undefined);
-      const angle = Math.random() * 2 * Math.PI;
-      const radius = anchor ? LINK_DISTANCE * 0.6 : 20 + Math.random() * 40;
-      this.nodes.set(id, {
-        id,
-        reported: false,
-        flashStart: -Infinity,
-        x: (anchor?.x ?? 0) + Math.cos(angle) * radius,
-        y: (anchor?.y ?? 0) + Math.sin(angle) * radius,
-      });
-    }
-    for (const n of this.nodes.values()) n.reported = reported.has(n.id);
-
-    const mutual = new Set(mutualKeys);
-    this.links = linkKeys.map((key) => {
-      const [a, b] = pairs.get(key) ?? ['', ''];
-      return { key, a, b, source: a, target: b, mutual: mutual.has(key) };
-    });
-    this.simulation.nodes([...this.nodes.values()]);
-    this.linkForce.links(this.links);
-    if (structural) this.simulation.alpha(Math.max(this.simulation.alpha(), 0.5));
     this.canvas.setAttribute('aria-label', this.describe());
     this.kick();
   }
@@ -195,78 +163,121 @@ export class MeshGraph {
   }
 
   dispose(): void {
+    clearTimeout(this.deferred);
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.resizeObserver.disconnect();
     this.canvas.removeEventListener('mousemove', this.onPointer);
+    document.removeEventListener('visibilitychange', this.onVisibility);
+  }
+
+  /** Places new peers next to a placed neighbour, cools the layout off screen, starts a glide. */
+  private relayout(ids: readonly string[], modelLinks: readonly ModelLink[], reported: ReadonlySet<string>): void {
+    // Glide from where the nodes are drawn now (a glide may be under way).
+    const t = easeOut(this.progress);
+    for (const n of this.nodes.values()) {
+      n.fromX += ((n.x ?? 0) - n.fromX) * t;
+      n.fromY += ((n.y ?? 0) - n.fromY) * t;
+    }
+    const wanted = new Set(ids);
+    for (const id of [...this.nodes.keys()]) if (!wanted.has(id)) this.nodes.delete(id);
+    const adjacency = new Map<string, string[]>();
+    for (const { a, b } of modelLinks) {
+      adjacency.set(a, [...(adjacency.get(a) ?? []), b]);
+      adjacency.set(b, [...(adjacency.get(b) ?? []), a]);
+    }
+    let added = 0;
+    for (const id of ids) {
+      if (this.nodes.has(id)) continue;
+      added++;
+      const anchor = (adjacency.get(id) ?? []).map((n) => this.nodes.get(n)).find((n) => n?.x !== undefined);
+      const angle = Math.random() * 2 * Math.PI;
+      const radius = anchor ? LINK_DISTANCE * 0.6 : 20 + Math.random() * 40;
+      const x = (anchor?.x ?? 0) + Math.cos(angle) * radius;
+      const y = (anchor?.y ?? 0) + Math.sin(angle) * radius;
+      // A new peer appears where its neighbour is drawn, and glides out from there.
+      this.nodes.set(id, { id, reported: false, flashStart: -Infinity, x, y, fromX: anchor?.fromX ?? x, fromY: anchor?.fromY ?? y });
+    }
+    for (const n of this.nodes.values()) n.reported = reported.has(n.id);
+    this.links = modelLinks.map((l) => ({ ...l, source: l.a, target: l.b }));
+    this.simulation.nodes([...this.nodes.values()]);
+    this.linkForce.links(this.links);
+    this.simulation.alpha(added > 0 ? ALPHA_NEW_PEERS : ALPHA_LINKS_ONLY);
+    for (let i = 0; i < MAX_TICKS && this.simulation.alpha() >= this.simulation.alphaMin(); i++) this.simulation.tick();
+    this.progress = 0;
+    this.tweenStart = -Infinity;
   }
 
   private describe(): string {
     return `Mesh graph as this tab knows it: ${this.nodes.size} peers, ${this.links.length} links; this tab has ${this.neighborSet.size} links.`;
   }
 
+  /** Asks for a frame; a hidden tab only remembers that it has something to draw. */
   private kick(): void {
+    if (document.visibilityState === 'hidden') {
+      this.dirty = true;
+      return;
+    }
     if (this.frame === 0) this.frame = requestAnimationFrame(this.step);
   }
 
   private readonly step = (now: number): void => {
     this.frame = 0;
-    const hot = this.simulation.alpha() >= this.simulation.alphaMin();
-    if (hot) this.simulation.tick();
+    if (document.visibilityState === 'hidden') {
+      this.dirty = true;
+      return;
+    }
+    this.dirty = false;
+    if (this.progress < 1) {
+      if (this.tweenStart === -Infinity) this.tweenStart = now;
+      this.progress = Math.min(1, (now - this.tweenStart) / TWEEN_MS);
+    }
     this.draw(now);
     let flashing = false;
     for (const n of this.nodes.values()) if (now - n.flashStart < FLASH_MS) flashing = true;
-    if (hot || flashing) this.kick();
+    if (this.progress < 1 || flashing) this.kick();
+    else for (const n of this.nodes.values()) [n.fromX, n.fromY] = [n.x ?? 0, n.y ?? 0];
   };
+
+  /** Where a node is drawn now, in layout coordinates. */
+  private at(n: GraphNode): [number, number] {
+    const t = easeOut(this.progress);
+    return [n.fromX + ((n.x ?? 0) - n.fromX) * t, n.fromY + ((n.y ?? 0) - n.fromY) * t];
+  }
 
   private resize(): void {
     const rect = this.canvas.getBoundingClientRect();
     const dpr = window.devicePixelRatio || 1;
-    this.widthPx = Math.max(1, Math.round(rect.width));
-    this.heightPx = Math.max(1, Math.round(rect.height));
+    const widthPx = Math.max(1, Math.round(rect.width));
+    const heightPx = Math.max(1, Math.round(rect.height));
+    if (widthPx === this.widthPx && heightPx === this.heightPx && this.canvas.width === Math.round(widthPx * dpr)) return;
+    this.widthPx = widthPx;
+    this.heightPx = heightPx;
     this.canvas.width = Math.round(this.widthPx * dpr);
     this.canvas.height = Math.round(this.heightPx * dpr);
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.kick();
   }
 
-  /** Fits the whole layout into the canvas, never zooming in beyond MAX_SCALE. */
+  /** Fits the whole picture into the canvas (graph-fit.ts). */
   private fit(): void {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const n of this.nodes.values()) {
-      const x = n.x ?? 0;
-      const y = n.y ?? 0;
-      minX = Math.min(minX, x);
-      minY = Math.min(minY, y);
-      maxX = Math.max(maxX, x);
-      maxY = Math.max(maxY, y);
-    }
-    if (minX === Infinity) {
-      minX = maxX = minY = maxY = 0;
-    }
-    const spanX = Math.max(maxX - minX, 1);
-    const spanY = Math.max(maxY - minY, 1);
-    const scale = Math.min(
-      MAX_SCALE,
-      (this.widthPx - 2 * PADDING_PX) / spanX,
-      (this.heightPx - 2 * PADDING_PX) / spanY,
-    );
-    this.scale = Math.max(scale, 0.05);
-    this.offsetX = this.widthPx / 2 - ((minX + maxX) / 2) * this.scale;
-    this.offsetY = this.heightPx / 2 - ((minY + maxY) / 2) * this.scale;
+    const points = [...this.nodes.values()].map((n) => {
+      const [x, y] = this.at(n);
+      const isSelf = n.id === this.self;
+      const chars = shortId(n.id).length + (isSelf ? 6 : 0);
+      return { x, y, radiusPx: isSelf ? 19 : 10, halfLabelPx: chars * LABEL_CHAR_PX * 0.5 };
+    });
+    ({ scale: this.scale, offsetX: this.offsetX, offsetY: this.offsetY } = fitView(points, this.widthPx, this.heightPx));
   }
 
   private draw(now: number): void {
     const { ctx } = this;
     this.fit();
     ctx.clearRect(0, 0, this.widthPx, this.heightPx);
-    const px = (n: GraphNode): [number, number] => [
-      this.offsetX + (n.x ?? 0) * this.scale,
-      this.offsetY + (n.y ?? 0) * this.scale,
-    ];
+    const px = (n: GraphNode): [number, number] => {
+      const [x, y] = this.at(n);
+      return [this.offsetX + x * this.scale, this.offsetY + y * this.scale];
+    };
 
     if (this.nodes.size <= 1) {
       ctx.fillStyle = '#5b6472';
@@ -356,7 +367,8 @@ export class MeshGraph {
     let best: GraphNode | undefined;
     let bestDistance = 16;
     for (const n of this.nodes.values()) {
-      const d = Math.hypot(this.offsetX + (n.x ?? 0) * this.scale - mx, this.offsetY + (n.y ?? 0) * this.scale - my);
+      const [x, y] = this.at(n);
+      const d = Math.hypot(this.offsetX + x * this.scale - mx, this.offsetY + y * this.scale - my);
       if (d < bestDistance) {
         best = n;
         bestDistance = d;

@@ -1,15 +1,20 @@
-import { MAX_PAYLOAD_BYTES, MAX_REGISTER_BYTES } from '../core/wire.ts';
-import type { DeliveredRumor, MeshClient, MeshStats } from '../mesh/contract.ts';
-import { el, formatBytes, formatCount, formatTime, setAttr, setText, utf8Bytes } from './dom.ts';
-import { aggregatesView } from './aggregates-view.ts';
+import type { MeshClient, MeshStats } from '../mesh/contract.ts';
+import { el, formatBytes, formatCount, setAttr, setText } from './dom.ts';
 import { MeshGraph } from './graph.ts';
 import { peerColor, shortId } from './peer.ts';
+import { browserHost, RenderScheduler } from './render-scheduler.ts';
+import { rumorsView } from './rumors-view.ts';
 import { settingsCard } from './settings-form.ts';
+import { stateView } from './state-view.ts';
 import { card, peerChip } from './widgets.ts';
 import { inviteCard } from './invite-card.ts';
 
-/** Most rumors kept in the feed's DOM; older ones scroll off. */
-const FEED_LIMIT = 200;
+/**
+ * The slow tick: stats, aggregates and the gossiped graph change with nearly every message, so
+ * they are re-read this often rather than on every notification (an idle tab then paints about
+ * once a second). Links, rumors, counter and register follow notifications.
+ */
+const SLOW_REFRESH_MS = 1000;
 
 function setFavicon(id: string): void {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="${peerColor(id)}"/></svg>`;
@@ -38,8 +43,9 @@ const STAT_ROWS: readonly { key: CountKey; label: string; bytes?: true }[] = [
 ];
 
 /**
- * Renders the page for one running peer and keeps it up to date. Updates are coalesced to one
- * per animation frame however often the client notifies. Returns a function that stops it.
+ * Renders the page for one running peer and keeps it up to date. The client's notifications are
+ * coalesced by a RenderScheduler (at most four renders a second, none while the tab is hidden),
+ * and each part touches the DOM only where its text changed. Returns a function that stops it.
  */
 export function renderPage(root: HTMLElement, client: MeshClient): () => void {
   const self: string = client.id;
@@ -115,101 +121,8 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
 
   const settingsPanel = settingsCard(settings);
 
-  // ---- counter, register and aggregates
-  const aggregates = aggregatesView(client);
-  const counterValue = el('output', { class: 'counter-value', 'aria-live': 'polite', 'aria-label': 'Counter value' });
-  const minus = el('button', { type: 'button', 'aria-label': 'Subtract 1 from the shared counter' }, '−1');
-  const plus = el('button', { type: 'button', 'aria-label': 'Add 1 to the shared counter' }, '+1');
-  minus.addEventListener('click', () => client.add(-1));
-  plus.addEventListener('click', () => client.add(1));
-
-  const registerValue = el('output', { class: 'register-value', 'aria-label': 'Register value' });
-  const registerWinner = el('div', { class: 'register-winner' });
-  const registerInput = el('input', {
-    id: 'register-input',
-    name: 'register',
-    autocomplete: 'off',
-    placeholder: 'new value',
-  });
-  const registerError = el('div', { class: 'form-error', role: 'alert' });
-  const registerForm = el(
-    'form',
-    { class: 'inline-form' },
-    el('label', { for: 'register-input', class: 'visually-hidden' }, 'New register value'),
-    registerInput,
-    el('button', { type: 'submit' }, 'Set'),
-  );
-  registerForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const value = registerInput.value;
-    if (utf8Bytes(value) > MAX_REGISTER_BYTES) {
-      setText(registerError, `Too long: at most ${MAX_REGISTER_BYTES} bytes.`);
-      return;
-    }
-    try {
-      client.setRegister(value);
-      setText(registerError, '');
-      registerInput.value = '';
-    } catch (err: unknown) {
-      setText(registerError, err instanceof Error ? err.message : String(err));
-    }
-  });
-  const stateCard = card(
-    'Shared state',
-    'state',
-    el(
-      'div',
-      { class: 'counter-row' },
-      el('span', { class: 'field-label' }, 'Counter'),
-      counterValue,
-      el('div', { class: 'buttons' }, minus, plus),
-    ),
-    el(
-      'div',
-      { class: 'register-block' },
-      el('div', { class: 'register-line' }, el('span', { class: 'field-label' }, 'Register'), registerValue),
-      registerWinner,
-      registerForm,
-      registerError,
-    ),
-    aggregates.element,
-  );
-
-  // ---- rumors
-  const rumorInput = el('input', {
-    id: 'rumor-input',
-    name: 'rumor',
-    autocomplete: 'off',
-    placeholder: 'Say something to the mesh',
-  });
-  const rumorError = el('div', { class: 'form-error', role: 'alert' });
-  const rumorForm = el(
-    'form',
-    { class: 'inline-form' },
-    el('label', { for: 'rumor-input', class: 'visually-hidden' }, 'Rumor text'),
-    rumorInput,
-    el('button', { type: 'submit' }, 'Send'),
-  );
-  rumorForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const text = rumorInput.value;
-    if (text.trim() === '') return;
-    if (utf8Bytes(text) > MAX_PAYLOAD_BYTES) {
-      setText(rumorError, `Too long: at most ${MAX_PAYLOAD_BYTES} bytes.`);
-      return;
-    }
-    try {
-      client.publish(text);
-      setText(rumorError, '');
-      rumorInput.value = '';
-    } catch (err: unknown) {
-      setText(rumorError, err instanceof Error ? err.message : String(err));
-    }
-  });
-  const feedCount = el('span', { class: 'count' });
-  const feed = el('ol', { class: 'feed', 'aria-label': 'Rumors, newest first' });
-  const feedEmpty = el('p', { class: 'empty' }, 'No rumors yet.');
-  const rumorsCard = card('Rumors', 'rumors', rumorForm, rumorError, el('div', { class: 'feed-head' }, feedCount), feedEmpty, feed);
+  const state = stateView(client);
+  const rumors = rumorsView(client);
 
   root.replaceChildren(
     el(
@@ -220,7 +133,7 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
         'main',
         { class: 'layout' },
         el('div', { class: 'col-left' }, graphCard, el('div', { class: 'row' }, peersCard, statsCard)),
-        el('div', { class: 'col-right' }, settingsPanel, stateCard, rumorsCard, inviteCard(client)),
+        el('div', { class: 'col-right' }, settingsPanel, state.element, rumors.element, inviteCard(client)),
       ),
     ),
   );
@@ -228,26 +141,8 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
   // ---- updating
   let lastNeighbors = '\u0001';
   let lastKnown = '\u0001';
-  let lastRegister = '\u0001';
-  const shownRumors = new Set<string>();
   let firstUpdate = true;
-
-  const renderRumor = (r: DeliveredRumor): HTMLElement => {
-    const latencyMs = Math.max(0, Math.round(r.receivedAt - r.sentAt));
-    const own = r.origin === self;
-    return el(
-      'li',
-      { class: own ? 'own' : '' },
-      el(
-        'div',
-        { class: 'rumor-meta' },
-        peerChip(r.origin, self),
-        el('span', { class: 'meta' }, own ? 'sent by you' : `${r.hops} ${r.hops === 1 ? 'hop' : 'hops'} · ${latencyMs} ms`),
-        el('time', { class: 'meta time', datetime: new Date(r.receivedAt).toISOString() }, formatTime(r.receivedAt)),
-      ),
-      el('div', { class: 'rumor-text' }, r.text),
-    );
-  };
+  let slowDue = true;
 
   const update = (): void => {
     // Status
@@ -294,78 +189,40 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
       );
     }
 
-    // Graph
-    graphView.update({ self, neighbors, graph: client.graph() });
-
-    // Stats
-    const stats = client.stats();
-    for (const row of STAT_ROWS) {
-      const node = statValues.get(row.key);
-      if (node !== undefined) setText(node, row.bytes ? formatBytes(stats[row.key]) : formatCount(stats[row.key]));
-    }
-
-    // Counter, register and aggregates
-    setText(counterValue, formatCount(client.counter()));
-    aggregates.update();
-    const reg = client.register();
-    const regKey = reg === null ? '' : JSON.stringify([reg.value, reg.origin, reg.timestamp]);
-    if (regKey !== lastRegister) {
-      lastRegister = regKey;
-      if (reg === null) {
-        setText(registerValue, 'not set yet');
-        registerValue.classList.add('unset');
-        registerWinner.replaceChildren();
-      } else {
-        setText(registerValue, reg.value === '' ? '(empty string)' : reg.value);
-        registerValue.classList.toggle('unset', reg.value === '');
-        registerWinner.replaceChildren(
-          'winning write: ',
-          peerChip(reg.origin, self),
-          ' at ',
-          el('time', { datetime: new Date(reg.timestamp).toISOString() }, formatTime(reg.timestamp)),
-        );
+    if (slowDue) {
+      slowDue = false;
+      graphView.update({ self, neighbors, graph: client.graph() });
+      const stats = client.stats();
+      for (const row of STAT_ROWS) {
+        const node = statValues.get(row.key);
+        if (node !== undefined) setText(node, row.bytes ? formatBytes(stats[row.key]) : formatCount(stats[row.key]));
       }
+      state.updateAggregates();
     }
 
-    // Rumors: prepend the new ones, newest first.
-    const rumors = client.rumors();
-    const fresh = rumors.filter((r) => !shownRumors.has(r.id)).sort((a, b) => a.receivedAt - b.receivedAt);
-    for (const r of fresh) {
-      shownRumors.add(r.id);
-      feed.prepend(renderRumor(r));
-      if (!firstUpdate) graphView.flash(r.origin);
-    }
-    while (feed.childElementCount > FEED_LIMIT) feed.lastElementChild?.remove();
-    feedEmpty.hidden = rumors.length > 0;
-    setText(
-      feedCount,
-      rumors.length === 0
-        ? ''
-        : rumors.length > FEED_LIMIT
-          ? `${rumors.length} received, newest ${FEED_LIMIT} shown`
-          : `${rumors.length} received`,
-    );
+    state.update();
+    // New rumors: into the feed, and a flash on the graph (not for those already there at first).
+    rumors.update((origin) => {
+      if (!firstUpdate) graphView.flash(origin);
+    });
     firstUpdate = false;
   };
 
-  let frame = 0;
-  const schedule = (): void => {
-    if (frame === 0) {
-      frame = requestAnimationFrame(() => {
-        frame = 0;
-        update();
-      });
-    }
-  };
+  const scheduler = new RenderScheduler(update, browserHost);
+  const onVisibility = (): void => scheduler.visibilityChanged();
+  document.addEventListener('visibilitychange', onVisibility);
   update();
-  const unsubscribe = client.subscribe(schedule);
-  // Stats and aggregates move without events (pings, push-sum shares): refresh them once a second.
-  const refresh = setInterval(schedule, 1000);
+  const unsubscribe = client.subscribe(() => scheduler.notify());
+  const refresh = setInterval(() => {
+    slowDue = true;
+    scheduler.notify();
+  }, SLOW_REFRESH_MS);
 
   return () => {
     unsubscribe();
     clearInterval(refresh);
-    if (frame !== 0) cancelAnimationFrame(frame);
+    scheduler.stop();
+    document.removeEventListener('visibilitychange', onVisibility);
     graphView.dispose();
   };
 }

@@ -1,7 +1,7 @@
 import { MODES } from '../core/options.ts';
 import type { MeshSettings } from '../mesh/contract.ts';
 import { el } from './dom.ts';
-import { FANOUT_RANGE, PERIOD_MS_RANGE, parseSettings, settingsToSearch } from './settings.ts';
+import { FANOUT_RANGE, PERIOD_MS_RANGE, parseSettings, settingsFormProblems, settingsToSearch } from './settings.ts';
 import { card } from './widgets.ts';
 
 /** The protocol settings card: edits the URL options and reloads the tab with them (validated first). */
@@ -42,7 +42,12 @@ export function settingsCard(settings: MeshSettings): HTMLElement {
     value: settings.fanout,
     required: true,
   });
-  const settingsError = el('div', { class: 'form-error', role: 'alert' });
+  const settingsError = el('div', { class: 'form-error', role: 'alert', id: 'settings-error' });
+  for (const input of [roomInput, periodInput, fanoutInput]) input.setAttribute('aria-describedby', 'settings-error');
+  const fields = () => ({ room: roomInput.value, mode: modeSelect.value, periodMs: periodInput.value, fanout: fanoutInput.value });
+  const showProblems = (problems: readonly string[]): void => {
+    settingsError.replaceChildren(...problems.map((e) => el('div', {}, e)));
+  };
   const settingsForm = el(
     'form',
     { class: 'settings-form', novalidate: true },
@@ -57,8 +62,15 @@ export function settingsCard(settings: MeshSettings): HTMLElement {
     el('button', { type: 'submit', class: 'wide' }, 'Apply and reload'),
     settingsError,
   );
+  // Say what is wrong as soon as a box turns red, not only on Apply.
+  settingsForm.addEventListener('input', () => showProblems(settingsFormProblems(fields())));
   settingsForm.addEventListener('submit', (event) => {
     event.preventDefault();
+    const problems = settingsFormProblems(fields());
+    if (problems.length > 0) {
+      showProblems(problems);
+      return;
+    }
     const params = new URLSearchParams({
       room: roomInput.value.trim(),
       mode: modeSelect.value,
@@ -70,7 +82,7 @@ export function settingsCard(settings: MeshSettings): HTMLElement {
     if (server !== null && server !== '') params.set('server', server);
     const parsed = parseSettings(params.toString());
     if (!parsed.ok) {
-      settingsError.replaceChildren(...parsed.errors.map((e) => el('div', {}, e)));
+      showProblems(parsed.errors);
       return;
     }
     settingsError.replaceChildren();

@@ -5,6 +5,7 @@ import {
   FANOUT_RANGE,
   PERIOD_MS_RANGE,
   parseSettings,
+  settingsFormProblems,
   settingsToSearch,
   type SettingsResult,
 } from './settings.ts';
@@ -132,5 +133,26 @@ describe('settingsToSearch', () => {
 
   it('spells out every mesh setting', () => {
     expect(settingsToSearch(DEFAULT_SETTINGS)).toBe('?room=lobby&mode=tree&periodMs=1000&fanout=3');
+  });
+});
+
+describe('settingsFormProblems', () => {
+  const good = { room: 'lobby', mode: 'tree', periodMs: '1000', fanout: '3' };
+
+  it('accepts a complete, valid form', () => {
+    expect(settingsFormProblems(good)).toEqual([]);
+  });
+
+  it('says why an empty Period field is refused (a URL would take the default; the form must not)', () => {
+    expect(settingsFormProblems({ ...good, periodMs: '' })).toEqual([
+      `Period (ms) is empty: give a whole number of milliseconds from ${PERIOD_MS_RANGE.min} to ${PERIOD_MS_RANGE.max}`,
+    ]);
+    expect(settingsFormProblems({ ...good, periodMs: '   ', fanout: '' })).toHaveLength(2);
+  });
+
+  it('reports out-of-range values with the URL parser’s own messages', () => {
+    expect(settingsFormProblems({ ...good, periodMs: '5' })).toEqual([
+      `periodMs must be a whole number of milliseconds from ${PERIOD_MS_RANGE.min} to ${PERIOD_MS_RANGE.max}; got 5`,
+    ]);
   });
 });

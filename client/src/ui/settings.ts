@@ -143,3 +143,35 @@ export function settingsToSearch(settings: PageSettings): string {
   if (settings.server !== undefined) params.set('server', settings.server);
   return `?${params.toString()}`;
 }
+
+/** The settings form's fields as typed (strings; the mode comes from a select). */
+export interface SettingsFields {
+  room: string;
+  mode: string;
+  periodMs: string;
+  fanout: string;
+}
+
+const FIELD_HELP: Readonly<Record<keyof SettingsFields, string>> = {
+  room: 'Room is empty: give 1 to 64 letters, digits, _ . or -',
+  mode: `Mode is empty: choose one of ${MODES.join(', ')}`,
+  periodMs: `Period (ms) is empty: give a whole number of milliseconds from ${PERIOD_MS_RANGE.min} to ${PERIOD_MS_RANGE.max}`,
+  fanout: `Fanout is empty: give a whole number from ${FANOUT_RANGE.min} to ${FANOUT_RANGE.max}`,
+};
+
+/**
+ * What is wrong with the form as typed, one message per problem, in field order; empty when it can
+ * be applied. An empty field is a problem here (in a URL it means "the default"), so that a box
+ * outlined as invalid always comes with a sentence that says why.
+ */
+export function settingsFormProblems(fields: SettingsFields): string[] {
+  const problems: string[] = [];
+  const params = new URLSearchParams();
+  for (const name of ['room', 'mode', 'periodMs', 'fanout'] as const) {
+    const value = fields[name].trim();
+    if (value === '') problems.push(FIELD_HELP[name]);
+    else params.set(name, value);
+  }
+  const parsed = parseSettings(params.toString());
+  return parsed.ok ? problems : [...problems, ...parsed.errors];
+}

@@ -1,0 +1,225 @@
+/**
+ * Where an idle tab's CPU goes: `npx tsx e2e/bench/profile-idle.ts [--tabs 24] [--sample-ms 20000]
+ * [--profile-ms 10000] [--no-build] [--json file]`.
+ *
+ * Builds the client unminified (`vite build --minify false` into $TMPDIR/gossip-profile-client; with
+ * --no-build it serves that build, or STATIC_DIR when set: an older build for a before/after),
+ * starts the signaling server on a
+ * free port (e2e/server.ts), opens N tabs of the page, EACH IN ITS OWN BROWSER CONTEXT (as N users
+ * would be), waits until every tab has a link and no link opened for 5 s, then
+ *   1. reads the browser's CPU per process type from /proc over --sample-ms (percent of one core),
+ *   2. takes a CPU profile of one tab over the DevTools protocol (Profiler.start/stop) and prints
+ *      its top self-time entries.
+ * Also prints navigation -> first link per tab (median) and the data-channel messages sent per tab
+ * per second while idle. Re-runs itself inside a loopback-only network namespace where it can
+ * (E2E_NETNS=0: host network). It measures, it never fails on a figure.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromiumContextOptions, chromiumLaunchOptions } from '../browsers.ts';
+import { splitFlag, wholeNumber } from '../cli-args.ts';
+import { findChromium, INSTALL_CHROMIUM_HINT } from '../netns.mjs';
+import { reexecInNamespace, repoRoot } from '../scenario.ts';
+import { startSignalingServer, type SignalingServer } from '../server.ts';
+import { busyPercent, cpuByKind, cpuTicks, processKind, selfTimes, type CpuProfile, type ProcReading } from './profile-summary.ts';
+import { summarize } from './stats.ts';
+import { firstLinkDelayMs, sleep, totals } from './tabs.ts';
+
+const USAGE = `usage: npx tsx e2e/bench/profile-idle.ts [--tabs N (2-64, default 24)] [--sample-ms MS (default 20000)]
+       [--profile-ms MS (default 10000)] [--no-build] [--json FILE]`;
+
+interface Options {
+  tabs: number;
+  sampleMs: number;
+  profileMs: number;
+  build: boolean;
+  json: string | null;
+}
+
+function parseArgs(argv: readonly string[]): Options | string {
+  const options: Options = { tabs: 24, sampleMs: 20_000, profileMs: 10_000, build: true, json: null };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = splitFlag(argv[i] ?? '');
+    const value = (): string | undefined => inline ?? argv[++i];
+    const number = (min: number, max: number): number | { problem: string } => {
+      const parsed = wholeNumber(flag, value(), min, max);
+      return 'problem' in parsed ? parsed : parsed.value;
+    };
+    let got: number | { problem: string } = 0;
+    if (flag === '--tabs') got = number(2, 64);
+    else if (flag === '--sample-ms') got = number(1000, 600_000);
+    else if (flag === '--profile-ms') got = number(1000, 600_000);
+    else if (flag === '--help' || flag === '-h') return USAGE;
+    else if (flag === '--no-build') options.build = false;
+    else if (flag === '--json') options.json = value() ?? '';
+    else return `unknown option ${flag}\n${USAGE}`;
+    if (typeof got !== 'number') return `${got.problem}\n${USAGE}`;
+    if (flag === '--tabs') options.tabs = got;
+    if (flag === '--sample-ms') options.sampleMs = got;
+    if (flag === '--profile-ms') options.profileMs = got;
+  }
+  return options;
+}
+
+const started = Date.now();
+const progress = (line: string): void => {
+  process.stderr.write(`[profile-idle ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
+};
+
+/** Every process descended from this one, with its type and CPU ticks so far. */
+function readProcesses(): ProcReading[] {
+  const parent = new Map<number, number>();
+  const stats = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProc(`/proc/${entry}/stat`);
+    if (stat === null) continue;
+    stats.set(Number(entry), stat);
+    parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+  }
+  const ours = (pid: number): boolean => {
+    for (let p = parent.get(pid), hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++) {
+      if (p === process.pid) return true;
+    }
+    return false;
+  };
+  const readings: ProcReading[] = [];
+  for (const [pid, stat] of stats) {
+    if (!ours(pid)) continue;
+    // Chromium rewrites its process titles: arguments may come joined by spaces instead of NULs.
+    const cmdline = (readProc(`/proc/${pid}/cmdline`) ?? '').split(/[\0 ]+/);
+    readings.push({ pid, kind: processKind(cmdline), ticks: cpuTicks(stat) });
+  }
+  return readings;
+}
+
+function readProc(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null; // the process ended while we looked
+  }
+}
+
+function clockTicksPerSecond(): number {
+  const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const value = Number(out.stdout.trim());
+  return Number.isFinite(value) && value > 0 ? value : 100;
+}
+
+async function openTab(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext(chromiumContextOptions);
+  const page = await context.newPage();
+  // A loaded machine (other benchmarks, 24 tabs starting) can take long: the bound is generous.
+  await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
+  return page;
+}
+
+async function waitSettled(tabs: readonly Page[], boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const ready = await Promise.all(tabs.map((t) => t.evaluate(() => window.__mesh?.ready() ?? false)));
+    if (ready.every(Boolean)) break;
+    if (Date.now() > deadline) {
+      progress(`${ready.filter(Boolean).length}/${tabs.length} tabs linked after ${boundMs} ms; measuring anyway`);
+      return;
+    }
+    await sleep(500);
+  }
+  let before = (await totals(tabs)).linksOpened;
+  for (;;) {
+    await sleep(5000);
+    const after = (await totals(tabs)).linksOpened;
+    if (after === before || Date.now() > deadline) return;
+    progress(`settling: ${(after - before) / 2} links opened in the last 5 s`);
+    before = after;
+  }
+}
+
+async function main(options: Options): Promise<void> {
+  const found = await findChromium();
+  if (found === null) {
+    for (const line of INSTALL_CHROMIUM_HINT) process.stderr.write(`${line}\n`);
+    process.exit(1);
+  }
+  // Unminified, so that the profile names functions (the shipped bundle is measured by `vite build`).
+  // With --no-build, STATIC_DIR may name another build (e.g. an older commit's, for a before/after).
+  const given = process.env['STATIC_DIR'];
+  const staticDir = !options.build && given !== undefined && given !== '' ? resolve(given) : join(tmpdir(), 'gossip-profile-client');
+  progress(`client: ${staticDir}`);
+  if (options.build) {
+    progress(`building the client, unminified, into ${staticDir}`);
+    const vite = resolve(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+    const built = spawnSync(process.execPath, [vite, 'build', '--minify', 'false', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repoRoot, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stderr}`);
+  }
+  process.env['STATIC_DIR'] = staticDir;
+  let server: SignalingServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startSignalingServer();
+    browser = await chromium.launch({ ...chromiumLaunchOptions, executablePath: found.path });
+    const url = `${server.url}?room=idle-${Date.now().toString(36)}`;
+    progress(`chromium ${browser.version()}; ${options.tabs} tabs, one context each, at ${url}`);
+    const tabs: Page[] = [];
+    for (let i = 0; i < options.tabs; i++) {
+      tabs.push(await openTab(browser, url));
+      if ((i + 1) % 4 === 0 || i + 1 === options.tabs) progress(`  ${i + 1}/${options.tabs} tabs loaded`);
+    }
+    await waitSettled(tabs, 120_000);
+    const firstLinks = (await Promise.all(tabs.slice(1).map(firstLinkDelayMs))).filter((x): x is number => x !== null);
+    const join = summarize(firstLinks);
+    progress(`navigation -> first link (tabs 2..N): median ${join?.median} ms, max ${join?.max} ms`);
+    const visibility = await tabs[0]?.evaluate(() => document.visibilityState);
+
+    progress(`idle: reading /proc over ${options.sampleMs} ms`);
+    const wireBefore = (await totals(tabs)).wire;
+    const before = readProcesses();
+    const t0 = Date.now();
+    await sleep(options.sampleMs);
+    const after = readProcesses();
+    const elapsedMs = Date.now() - t0;
+    const wireAfter = (await totals(tabs)).wire;
+    const cpu = cpuByKind(before, after, elapsedMs, clockTicksPerSecond());
+    const messagesPerTabPerS = Math.round(((wireAfter - wireBefore) / options.tabs / (elapsedMs / 1000)) * 10) / 10;
+    const load = readFileSync('/proc/loadavg', 'utf8').trim();
+
+    const profiled = tabs[Math.floor(tabs.length / 2)] as Page;
+    progress(`profiling one tab for ${options.profileMs} ms (Profiler over CDP)`);
+    const cdp = await profiled.context().newCDPSession(profiled);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+    await sleep(options.profileMs);
+    const { profile } = await cdp.send('Profiler.stop');
+    const entries = selfTimes(profile as CpuProfile);
+
+    const lines = [
+      `tabs ${options.tabs} (one context each), visibilityState ${visibility}, load average at the end: ${load}`,
+      `navigation -> first link, tabs 2..N: median ${join?.median} ms, p90 ${join?.p90} ms, max ${join?.max} ms`,
+      `idle data-channel messages: ${messagesPerTabPerS} per tab per second`,
+      `idle browser CPU over ${elapsedMs} ms, % of one core: total ${cpu.total} · renderer ${cpu.renderer} · gpu ${cpu.gpu} · browser ${cpu.browser} · utility ${cpu.utility} · other ${cpu.other + cpu.zygote}`,
+      `CPU profile of one tab over ${options.profileMs} ms: busy ${busyPercent(entries)} % of the time; top self time:`,
+      ...entries.slice(0, 15).map((e) => `  ${e.selfMs.toFixed(1).padStart(8)} ms ${e.percent.toFixed(1).padStart(5)} %  ${e.name}`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    if (options.json !== null) {
+      writeFileSync(options.json, `${JSON.stringify({ tabs: options.tabs, load, join, messagesPerTabPerS, cpu, elapsedMs, profileMs: options.profileMs, top: entries.slice(0, 30) }, null, 2)}\n`);
+    }
+  } finally {
+    await browser?.close();
+    await server?.shutdown();
+  }
+}
+
+const parsed = parseArgs(process.argv.slice(2));
+if (typeof parsed === 'string') {
+  process.stderr.write(`${parsed}\n`);
+  process.exit(parsed === USAGE ? 0 : 2);
+}
+const code = reexecInNamespace('profile-idle', true);
+if (code !== null) process.exit(await code);
+await main(parsed);
