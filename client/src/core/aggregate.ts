@@ -122,9 +122,9 @@ export function instanceRank(epoch: number, peer: PeerId): number {
 }
 
 /** Relative change of the running estimate under which a share counts as "no change". */
-const SETTLED_CHANGE = 1e-3;
+const SETTLED_CHANGE = 1e-2;
 /** Shares in a row with no change before the share rate drops to one per node period. */
-const SETTLED_SHARES = 4;
+const SETTLED_SHARES = 3;
 
 /**
  * The aggregation protocol: one push-sum share to a random neighbour every aggregatePeriodMs
