@@ -1,4 +1,5 @@
 import { pickOne } from './env.ts';
+import { fnv1a } from './hash.ts';
 import type { PeerId } from './ids.ts';
 import type { NodeContext, ProtocolModule } from './protocol.ts';
 import type { MessageOf } from './wire.ts';
@@ -117,23 +118,27 @@ export class Aggregator {
 
 /** FNV-1a of "epoch:peer": a fresh, agreed-upon pseudo-random order of peers every epoch. */
 export function instanceRank(epoch: number, peer: PeerId): number {
-  const text = `${epoch}:${peer}`;
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
+  return fnv1a(`${epoch}:${peer}`);
 }
+
+/** Relative change of the running estimate under which a share counts as "no change". */
+const SETTLED_CHANGE = 1e-2;
+/** Shares in a row with no change before the share rate drops to one per node period. */
+const SETTLED_SHARES = 3;
 
 /**
  * The aggregation protocol: one push-sum share to a random neighbour every aggregatePeriodMs
- * (0 turns it off); a share that finds no neighbour is taken back, so mass is conserved.
+ * (0 turns it off); a share that finds no neighbour is taken back, so mass is conserved. Once the
+ * running epoch's estimate has settled (SETTLED_SHARES shares in a row changed it by less than
+ * SETTLED_CHANGE), shares slow to one per node period, sent on the node's beat with its other
+ * periodic work (node.ts); a new epoch, or a share that moves the estimate, speeds them up again.
  */
 export class Aggregation implements ProtocolModule<'aggregate'> {
   readonly handles = ['aggregate'] as const;
   readonly aggregator: Aggregator;
   private nextRoundAt: number;
+  private settledShares = 0;
+  private lastSeen: AggregateEstimate | null = null;
 
   constructor(private readonly ctx: NodeContext) {
     this.aggregator = new Aggregator(ctx.self, 0, ctx.options.epochMs);
@@ -141,17 +146,28 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
     this.nextRoundAt = period === 0 ? Infinity : ctx.env.now() + ctx.env.random() * period;
   }
 
+  /** Settled: shares go on the node's beat instead of every aggregatePeriodMs. */
+  get settled(): boolean {
+    return this.settledShares >= SETTLED_SHARES;
+  }
+
   receive(_from: PeerId, message: MessageOf<'aggregate'>, now: number): void {
     this.aggregator.receive(message, now);
+    this.observe();
   }
 
   tick(now: number): void {
     if (now < this.nextRoundAt) return;
     this.nextRoundAt = Math.max(this.nextRoundAt + this.ctx.options.aggregatePeriodMs, now + 1);
-    const share = this.aggregator.share(now);
-    const target = pickOne(this.ctx.env.random, this.ctx.neighbors());
-    if (target === undefined) this.aggregator.unsent(share);
-    else this.ctx.out.send(target, { t: 'aggregate', ...share });
+    // A new epoch starts unsettled: its first shares must not wait for the beat.
+    if (this.settled && Math.floor(now / this.ctx.options.epochMs) === this.lastSeen?.epoch) return;
+    this.shareWith(pickOne(this.ctx.env.random, this.ctx.neighbors()), now);
+  }
+
+  /** The node's beat: the slow share, with the beat's partner. */
+  beat(partner: PeerId | undefined, now: number): void {
+    if (this.ctx.options.aggregatePeriodMs === 0 || !this.settled) return;
+    this.shareWith(partner, now);
   }
 
   nextTickAt(): number {
@@ -162,4 +178,31 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
   estimate(): AggregateEstimate | null {
     return this.aggregator.estimate() ?? this.aggregator.current();
   }
+
+  private shareWith(target: PeerId | undefined, now: number): void {
+    const share = this.aggregator.share(now);
+    if (target === undefined) this.aggregator.unsent(share);
+    else this.ctx.out.send(target, { t: 'aggregate', ...share });
+    this.observe();
+  }
+
+  /** Counts shares in a row that left the running estimate where it was. */
+  private observe(): void {
+    const current = this.aggregator.current();
+    const last = this.lastSeen;
+    this.lastSeen = current;
+    const still =
+      current !== null &&
+      last !== null &&
+      current.epoch === last.epoch &&
+      near(current.size, last.size) &&
+      near(current.average, last.average) &&
+      current.min === last.min &&
+      current.max === last.max;
+    this.settledShares = still ? this.settledShares + 1 : 0;
+  }
+}
+
+function near(a: number, b: number): boolean {
+  return Math.abs(a - b) <= SETTLED_CHANGE * Math.max(1, Math.abs(a), Math.abs(b));
 }

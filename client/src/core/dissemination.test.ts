@@ -7,7 +7,7 @@ import { Outbox } from './outbox.ts';
 
 const p = asPeerId;
 
-/** A Dissemination over a neighbour list the test controls; returns who each round talked to. */
+/** A Dissemination over a neighbour list the test controls; returns who each round talked to (node.ts's beat picks the partner). */
 function setup(mode: Mode, neighbors: PeerId[], seed = 1) {
   const out = new Outbox();
   const options = createOptions({ mode });
@@ -16,7 +16,7 @@ function setup(mode: Mode, neighbors: PeerId[], seed = 1) {
   const d = new Dissemination(ctx, { delivered: () => {}, duplicate: () => {}, expired: () => {} });
   const round = (): PeerId | undefined => {
     now += options.periodMs;
-    d.tick(now);
+    d.round(d.nextPartner(), now);
     const sent = out.drain().actions.flatMap((a) => (a.type === 'send' ? [a.to] : []));
     expect(sent.length).toBeLessThanOrEqual(1);
     return sent[0];

@@ -1,6 +1,7 @@
 import { sample } from './env.ts';
 import type { PeerId } from './ids.ts';
-import { MODE_FACTORIES, type ModeBehaviour, type SpreadingContext } from './modes/index.ts';
+import { digestPull } from './modes/mode.ts';
+import { MODE_FACTORIES, type Arrival, type ModeBehaviour, type SpreadingContext } from './modes/index.ts';
 import type { Mode } from './options.ts';
 import type { NodeContext, ProtocolModule } from './protocol.ts';
 import { RumorStore, type Acceptance } from './rumors.ts';
@@ -12,7 +13,7 @@ export interface DisseminationHooks {
   expired(): void;
 }
 
-type Owned = 'push' | 'pull' | 'prune' | 'graft';
+type Owned = 'push' | 'pull' | 'prune' | 'graft' | 'ihave';
 
 /**
  * Rumor spreading, the part common to every mode: the store (rumors.ts), each period's partner,
@@ -20,25 +21,22 @@ type Owned = 'push' | 'pull' | 'prune' | 'graft';
  * (modes/): whom a new rumor goes to at once, what each period's message is.
  */
 export class Dissemination implements ProtocolModule<Owned> {
-  readonly handles = ['push', 'pull', 'prune', 'graft'] as const;
+  readonly handles = ['push', 'pull', 'prune', 'graft', 'ihave'] as const;
   readonly store: RumorStore;
   private behaviour: ModeBehaviour;
   private mode_: Mode;
   private readonly ctx: SpreadingContext;
   /** Partners still to visit in this cycle (see nextPartner). */
   private partners: PeerId[] = [];
-  private nextRoundAt: number;
 
   constructor(
     ctx: NodeContext,
     private readonly hooks: DisseminationHooks,
   ) {
     this.store = new RumorStore(ctx.self, ctx.options);
-    this.ctx = { ...ctx, neighbors: () => ctx.neighbors(), store: this.store };
+    this.ctx = { ...ctx, neighbors: () => ctx.neighbors(), store: this.store, lastDigestHash: null };
     this.mode_ = ctx.options.mode;
     this.behaviour = MODE_FACTORIES[this.mode_](this.ctx);
-    // Random phases: nodes do not gossip in lockstep, as in any real network.
-    this.nextRoundAt = ctx.env.now() + ctx.env.random() * ctx.options.periodMs;
   }
 
   get mode(): Mode {
@@ -52,15 +50,20 @@ export class Dissemination implements ProtocolModule<Owned> {
     this.behaviour = MODE_FACTORIES[mode](this.ctx);
   }
 
-  /** Where a local counter or register change, or news of one, goes at once. */
-  stateTargets(except: PeerId | null): PeerId[] {
-    return this.behaviour.stateTargets(except);
+  /** Where a local counter or register change of `origin`, or news of one, goes at once. */
+  stateTargets(except: PeerId | null, origin: PeerId | null = null): PeerId[] {
+    return this.behaviour.stateTargets(except, origin);
+  }
+
+  /** The mode's current behaviour (tests read tree mode's figures through it). */
+  get behaviourOfMode(): ModeBehaviour {
+    return this.behaviour;
   }
 
   publish(payload: string, now: number): Rumor {
     const rumor = this.store.create(payload, now);
     this.hooks.delivered(rumor, null, now);
-    this.forward([rumor], null);
+    this.forward([rumor], null, now);
     return rumor;
   }
 
@@ -72,28 +75,32 @@ export class Dissemination implements ProtocolModule<Owned> {
         return this.onPull(from, message, now);
       case 'prune':
       case 'graft':
-        this.behaviour.control?.(from, message);
+      case 'ihave':
+        this.behaviour.control?.(from, message, now);
         return;
     }
   }
 
-  tick(now: number): void {
-    if (now < this.nextRoundAt) return;
-    this.nextRoundAt = Math.max(this.nextRoundAt + this.ctx.options.periodMs, now + 1);
-    const target = this.nextPartner();
+  /** This period's round with the node's partner for the period (node.ts aligns all periodic work). */
+  round(target: PeerId | undefined, now: number): void {
+    this.behaviour.beat?.(now);
     if (target === undefined) return;
     const message = this.behaviour.roundMessage(now);
     if (message !== null) this.ctx.out.send(target, message);
   }
 
+  tick(now: number): void {
+    this.behaviour.tick?.(now);
+  }
+
   nextTickAt(): number {
-    return this.nextRoundAt;
+    return this.behaviour.nextTickAt?.() ?? Infinity;
   }
 
   /** Anti-entropy's part: modes with no periodic pull send the digest; old rumors go. */
   antiEntropy(target: PeerId | undefined, now: number): void {
     if (target !== undefined && this.behaviour.digestInAntiEntropy) {
-      this.ctx.out.send(target, { t: 'pull', digest: this.store.digest(), rumors: [] });
+      this.ctx.out.send(target, digestPull(this.ctx));
     }
     this.store.expire(now);
   }
@@ -109,7 +116,7 @@ export class Dissemination implements ProtocolModule<Owned> {
    * rounds, push from 12.7 to 12.0 and pull from 14.7 to 13.1 (independent picks before).
    * A neighbour gone meanwhile is skipped; a new one joins the next cycle.
    */
-  private nextPartner(): PeerId | undefined {
+  nextPartner(): PeerId | undefined {
     const neighbors = this.ctx.neighbors();
     while (this.partners.length > 0) {
       const peer = this.partners.pop() as PeerId;
@@ -129,6 +136,11 @@ export class Dissemination implements ProtocolModule<Owned> {
   }
 
   private onPull(from: PeerId, message: MessageOf<'pull'>, now: number): void {
+    // An unchanged digest sent as its hash: answer with ours in full only when they differ.
+    if (message.hash !== undefined && message.digest.length === 0 && message.rumors.length === 0) {
+      if (message.hash !== this.store.digestHash()) this.ctx.out.send(from, { t: 'pull', digest: this.store.digest(), rumors: [] });
+      return;
+    }
     const outcomes = this.acceptAll(from, message.rumors, now);
     const duplicates = RumorStore.duplicateIds(message.rumors, outcomes);
     const missing = this.store.missingFrom(message.digest);
@@ -139,6 +151,7 @@ export class Dissemination implements ProtocolModule<Owned> {
 
   private acceptAll(from: PeerId, rumors: readonly Rumor[], now: number): Acceptance[] {
     const fresh: Rumor[] = [];
+    const arrivals: Arrival[] = [];
     const outcomes = rumors.map((incoming) => {
       const rumor = { ...incoming, hops: Math.min(incoming.hops + 1, 255) };
       const outcome = this.store.accept(rumor, now);
@@ -147,14 +160,21 @@ export class Dissemination implements ProtocolModule<Owned> {
         this.hooks.delivered(rumor, from, now);
       } else if (outcome === 'duplicate') this.hooks.duplicate();
       else this.hooks.expired();
+      arrivals.push({ rumor, outcome });
       return outcome;
     });
-    if (rumors.length > 0) this.behaviour.received?.(from, fresh.length > 0);
-    if (fresh.length > 0) this.forward(fresh, from);
+    if (rumors.length > 0) this.behaviour.received?.(from, arrivals, now);
+    if (fresh.length > 0) this.forward(fresh, from, now);
     return outcomes;
   }
 
-  private forward(rumors: Rumor[], except: PeerId | null): void {
+  private forward(rumors: Rumor[], except: PeerId | null, now: number): void {
+    if (this.behaviour.forward !== undefined) {
+      for (const [peer, some] of this.behaviour.forward(rumors, except, now)) {
+        this.ctx.out.send(peer, { t: 'push', rumors: some, seen: [], wantFeedback: false });
+      }
+      return;
+    }
     for (const peer of this.behaviour.eagerTargets(except)) {
       this.ctx.out.send(peer, { t: 'push', rumors, seen: [], wantFeedback: false });
     }

@@ -1,6 +1,6 @@
 import { Aggregation, type AggregateEstimate } from './aggregate.ts';
 import { Admission, type Admitted, type BudgetOptions, type DropReason, type Verifier } from './admission.ts';
-import { pickOne, type Env } from './env.ts';
+import type { Env } from './env.ts';
 import { Dissemination } from './dissemination.ts';
 import { CoreError, rumorId, type PeerId, type RumorId } from './ids.ts';
 import { createOptions, MODES, type Mode, type Options, type OptionsInput } from './options.ts';
@@ -18,8 +18,10 @@ import {
   isWellFormed,
   utf8Length,
   type Message,
+  type MessageOf,
   type MessageType,
   type RegisterValue,
+  type RoutedType,
   type Rumor,
   type SignalData,
 } from './wire.ts';
@@ -39,7 +41,7 @@ export interface NodeExtras {
   budget?: BudgetOptions;
 }
 
-type RouteTable = { [T in MessageType]: ProtocolModule<T> };
+type RouteTable = { [T in RoutedType]: ProtocolModule<T> };
 
 /**
  * One gossip peer, pure: messages, link changes and clock ticks go in; actions (sends, link
@@ -65,7 +67,9 @@ export class GossipNode {
   private readonly modules: readonly ProtocolModule[];
   private readonly routes: RouteTable;
   private readonly stats_: NodeStats = { messagesReceived: 0, rumorsDelivered: 0, duplicates: 0, dropped: 0, droppedByReason: {} };
-  private nextAntiEntropyAt: number;
+  /** The node's period: one beat runs every periodic task with one partner (see beat). */
+  private nextBeatAt: number;
+  private beatsToAntiEntropy: number;
   private viewChanged = false;
 
   constructor(
@@ -98,7 +102,7 @@ export class GossipNode {
       duplicate: () => this.stats_.duplicates++,
       expired: () => this.count('expired'),
     });
-    this.state = new StateSync(ctx, this.clock, { spreadTargets: (except) => this.rumors.stateTargets(except), penalize: penalize('future') });
+    this.state = new StateSync(ctx, this.clock, { spreadTargets: (except, origin) => this.rumors.stateTargets(except, origin), penalize: penalize('future') });
     this.aggregation = new Aggregation(ctx);
     this.signals = new SignalRelay(ctx, {
       topology: () => this.topology.table,
@@ -108,7 +112,9 @@ export class GossipNode {
     });
     this.modules = [this.membership, this.rumors, this.state, this.topology, this.aggregation, this.signals];
     this.routes = routeTable(this.modules);
-    this.nextAntiEntropyAt = env.now() + env.random() * this.options.antiEntropyPeriodMs;
+    // Random phases: nodes do not gossip in lockstep, as in any real network.
+    this.nextBeatAt = env.now() + env.random() * this.options.periodMs;
+    this.beatsToAntiEntropy = Math.floor(env.random() * this.beatsPerAntiEntropy) + 1;
   }
 
   // ---- inputs -------------------------------------------------------------------------------
@@ -141,16 +147,19 @@ export class GossipNode {
 
   /** Runs whatever is due; call it at `nextTickAt()` (calling more often is harmless). */
   tick(now: number): void {
+    const mark = this.out.actions.length;
     for (const module of this.modules) module.tick?.(now);
-    if (now >= this.nextAntiEntropyAt) {
-      this.nextAntiEntropyAt = Math.max(this.nextAntiEntropyAt + this.options.antiEntropyPeriodMs, now + 1);
-      this.antiEntropy(now);
+    if (now >= this.nextBeatAt) {
+      this.nextBeatAt = Math.max(this.nextBeatAt + this.options.periodMs, now + 1);
+      this.beat(now);
     }
+    // What this tick made due for one link goes as one message.
+    this.out.coalesce(mark);
     this.afterInput();
   }
 
   nextTickAt(): number {
-    let at = this.nextAntiEntropyAt;
+    let at = this.nextBeatAt;
     for (const module of this.modules) at = Math.min(at, module.nextTickAt?.() ?? Infinity);
     return at;
   }
@@ -253,7 +262,9 @@ export class GossipNode {
     const now = this.env.now();
     this.stats_.messagesReceived++;
     this.membership.heard(from, now);
-    deliver(this.routes, from, admitted.message, now);
+    const message = admitted.message;
+    if (message.t === 'batch') for (const part of message.parts) deliver(this.routes, from, part, now);
+    else deliver(this.routes, from, message, now);
     this.afterInput();
   }
 
@@ -268,9 +279,28 @@ export class GossipNode {
     this.afterInput(); // the view changed: report it now, not at the next input
   }
 
-  /** State, rumor digest (modes without a periodic pull) and topology with one random neighbour. */
-  private antiEntropy(now: number): void {
-    const target = pickOne(this.env.random, this.neighbors());
+  private get beatsPerAntiEntropy(): number {
+    return Math.max(1, Math.round(this.options.antiEntropyPeriodMs / this.options.periodMs));
+  }
+
+  /**
+   * Every periodic task of the node at once, with one partner: the dissemination round (and tree
+   * mode's lazy announcements), every few beats anti-entropy (state, rumor digest for modes without a
+   * periodic pull, topology), and the aggregate share once its estimate has settled. With tick's
+   * coalescing, an idle link carries at most one message per period from each end.
+   */
+  private beat(now: number): void {
+    const partner = this.rumors.nextPartner();
+    this.rumors.round(partner, now);
+    if (--this.beatsToAntiEntropy <= 0) {
+      this.beatsToAntiEntropy = this.beatsPerAntiEntropy;
+      this.antiEntropy(partner, now);
+    }
+    this.aggregation.beat(partner, now);
+  }
+
+  /** State, rumor digest (modes without a periodic pull) and topology with this beat's partner. */
+  private antiEntropy(target: PeerId | undefined, now: number): void {
     if (target !== undefined) this.state.antiEntropy(target);
     this.rumors.antiEntropy(target, now);
     this.topology.antiEntropy(target, now);
@@ -299,14 +329,14 @@ function routeTable(modules: readonly ProtocolModule[]): RouteTable {
       table.set(type, module);
     }
   }
-  const missing = MESSAGE_TYPES.filter((t) => !table.has(t));
+  const missing = MESSAGE_TYPES.filter((t) => t !== 'batch' && !table.has(t));
   if (missing.length > 0) throw new CoreError('bad-argument', `no module handles ${missing.join(', ')}`);
   return Object.fromEntries(table) as RouteTable;
 }
 
-function deliver<T extends MessageType>(routes: RouteTable, from: PeerId, message: Extract<Message, { t: T }>, now: number): void {
+function deliver<T extends RoutedType>(routes: RouteTable, from: PeerId, message: MessageOf<T>, now: number): void {
   // TypeScript cannot correlate routes[t] with the message of type t; routeTable guarantees it.
-  const owner = routes[message.t as T] as ProtocolModule<T>;
+  const owner = routes[(message as { t: T }).t] as ProtocolModule<T>;
   owner.receive(from, message, now);
 }
 

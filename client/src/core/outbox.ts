@@ -1,6 +1,23 @@
 import type { PeerId } from './ids.ts';
 import type { DropReason } from './admission.ts';
-import type { Message, RegisterValue, Rumor, SignalData } from './wire.ts';
+import {
+  CONTROL_TYPES,
+  MAX_BATCH_PARTS,
+  MAX_MESSAGE_BYTES,
+  utf8Length,
+  type ControlMessage,
+  type Message,
+  type RegisterValue,
+  type Rumor,
+  type SignalData,
+} from './wire.ts';
+
+/** Room left in a batch for the envelope and the parts' commas. */
+const BATCH_OVERHEAD_BYTES = 64;
+
+function isControl(message: Message): message is ControlMessage {
+  return CONTROL_TYPES.has(message.t);
+}
 
 /** What the node asks its driver to do. The node never touches a socket itself. */
 export type Action =
@@ -47,10 +64,54 @@ export class Outbox {
     this.events.push(event);
   }
 
+  /**
+   * Merges the control messages queued since `from` for one peer into `batch` messages (in order,
+   * each under the data channel limit), so periodic work due at once costs one message per link.
+   * Payloads (push, signal) and everything else keep their place.
+   */
+  coalesce(from: number): void {
+    const tail = this.actions.slice(from);
+    const byPeer = new Map<PeerId, ControlMessage[]>();
+    for (const action of tail) {
+      if (action.type !== 'send' || !isControl(action.message)) continue;
+      const list = byPeer.get(action.to);
+      if (list === undefined) byPeer.set(action.to, [action.message]);
+      else list.push(action.message);
+    }
+    if (![...byPeer.values()].some((list) => list.length > 1)) return;
+    const kept: Action[] = tail.filter((a) => a.type !== 'send' || !isControl(a.message) || byPeer.get(a.to)?.length === 1);
+    for (const [to, parts] of byPeer) {
+      if (parts.length === 1) continue;
+      for (const message of packBatches(parts)) kept.push({ type: 'send', to, message });
+    }
+    this.actions.splice(from, tail.length, ...kept);
+  }
+
   drain(): { actions: Action[]; events: NodeEvent[] } {
     const drained = { actions: this.actions, events: this.events };
     this.actions = [];
     this.events = [];
     return drained;
   }
+}
+
+/** Consecutive parts into batches of at most MAX_BATCH_PARTS and MAX_MESSAGE_BYTES; a lone part goes bare. */
+function packBatches(parts: readonly ControlMessage[]): Message[] {
+  const messages: Message[] = [];
+  let batch: ControlMessage[] = [];
+  let bytes = BATCH_OVERHEAD_BYTES;
+  const close = () => {
+    if (batch.length === 1) messages.push(batch[0] as ControlMessage);
+    else if (batch.length > 1) messages.push({ t: 'batch', parts: batch });
+    batch = [];
+    bytes = BATCH_OVERHEAD_BYTES;
+  };
+  for (const part of parts) {
+    const size = utf8Length(JSON.stringify(part)) + 1;
+    if (batch.length >= MAX_BATCH_PARTS || bytes + size > MAX_MESSAGE_BYTES) close();
+    batch.push(part);
+    bytes += size;
+  }
+  close();
+  return messages;
 }

@@ -1,3 +1,4 @@
+import { fnv1a } from './hash.ts';
 import { rumorId, type PeerId, type RumorId } from './ids.ts';
 import type { Options } from './options.ts';
 import { SeqSet, inRanges } from './seq-set.ts';
@@ -72,6 +73,16 @@ export class RumorStore {
     return this.stored.has(id);
   }
 
+  /** The stored rumor, if its payload is still here. */
+  get(id: RumorId): Rumor | undefined {
+    return this.stored.get(id)?.rumor;
+  }
+
+  /** Seen at some point (its payload may be gone since): nothing to ask anyone for. */
+  hasSeen(origin: PeerId, seq: number): boolean {
+    return this.seen.get(origin)?.has(seq) ?? false;
+  }
+
   /** Hot rumors to push this round, within one message's budget. */
   hot(now: number): Rumor[] {
     const picked: Stored[] = [];
@@ -105,6 +116,11 @@ export class RumorStore {
       entries.push([origin, seqs.toRanges(MAX_RANGES_PER_ORIGIN)]);
     }
     return entries;
+  }
+
+  /** A short hash of the digest, independent of origin order: equal knowledge, equal hash. */
+  digestHash(): string {
+    return fnv1a(JSON.stringify(this.digest().sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))).toString(36);
   }
 
   /** Rumors we hold that a peer's digest does not list, oldest first, within one message. */

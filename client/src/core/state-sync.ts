@@ -8,7 +8,7 @@ import { MAX_COUNTER_ENTRIES_PER_MESSAGE, type CounterEntry, type MessageOf, typ
 
 export interface StateSyncHooks {
   /** Who gets a change at once (all but `except`, the peer it came from); anti-entropy does the rest. */
-  spreadTargets(except: PeerId | null): PeerId[];
+  spreadTargets(except: PeerId | null, origin: PeerId | null): PeerId[];
   /** A message that passed admission but breaks a rule (a write from the future): score its sender. */
   penalize(from: PeerId, detail: string): void;
 }
@@ -73,6 +73,8 @@ export class StateSync implements ProtocolModule<'state'> {
   }
 
   private spread(counter: CounterEntry[], register: RegisterValue | null, except: PeerId | null): void {
-    for (const peer of this.hooks.spreadTargets(except)) this.ctx.out.send(peer, { t: 'state', counter, register, reply: false });
+    // The change's origin picks the tree in tree mode (counter entry or register write; local: self).
+    const origin = counter[0]?.[0] ?? register?.origin ?? null;
+    for (const peer of this.hooks.spreadTargets(except, origin)) this.ctx.out.send(peer, { t: 'state', counter, register, reply: false });
   }
 }

@@ -24,6 +24,8 @@ export class TestNet {
   readonly delivered: Array<{ from: PeerId; to: PeerId; message: Message }> = [];
   /** Nodes whose messages are lost (a hung tab: the link stays open, nothing arrives). */
   readonly muted = new Set<PeerId>();
+  /** Losses the test asks for: the first message matching each filter is dropped, then the filter goes. */
+  readonly lose: Array<(sent: { from: PeerId; to: PeerId; message: Message }) => boolean> = [];
   private readonly events = new Map<PeerId, NodeEvent[]>();
   private readonly timers = new Map<PeerId, { at: number; fn: () => void }>();
   private readonly links = new Set<string>();
@@ -143,6 +145,11 @@ export class TestNet {
       const next = this.queue.shift();
       if (next === undefined) return;
       if (!this.linked(next.from, next.to) || this.muted.has(next.from)) continue;
+      const loss = this.lose.findIndex((matches) => matches(next));
+      if (loss >= 0) {
+        this.lose.splice(loss, 1);
+        continue;
+      }
       const to = this.runtimes.get(next.to);
       if (to === undefined) continue;
       this.delivered.push(next);

@@ -34,13 +34,15 @@ const samples: Record<MessageType, Message> = {
   shuffle: { t: 'shuffle', sample: [A, B] },
   'shuffle-reply': { t: 'shuffle-reply', sample: [] },
   push: { t: 'push', rumors: [rumor(1, 'héllo 😀')], seen: ['bob_2:3' as RumorId], wantFeedback: true },
-  prune: { t: 'prune' },
-  graft: { t: 'graft' },
+  prune: { t: 'prune', root: A },
+  graft: { t: 'graft', root: A, ids: ['alice:4' as RumorId] },
+  ihave: { t: 'ihave', rumors: [['alice:4' as RumorId, 3]] },
   pull: { t: 'pull', digest: [[A, [[1, 3], [5, 5]]]], rumors: [rumor(4)] },
   state: { t: 'state', counter: [[A, 5, 2]], register: { value: 'x', timestamp: 12, origin: B }, reply: true },
   topology: { t: 'topology', entries: [{ peer: A, neighbors: [B], version: 3 }], reply: false },
   signal: { t: 'signal', from: A, to: B, hops: 1, data: { type: 'offer', sdp: 'v=0' } },
   aggregate: { t: 'aggregate', epoch: 3, leader: B, count: [0.5, 0.25], sum: [-12.5, 0.5], min: -3, max: 40 },
+  batch: { t: 'batch', parts: [{ t: 'ping', n: 1 }, { t: 'pull', digest: [], rumors: [], hash: 'k3x9' }, { t: 'prune' }] },
 };
 
 const signalData: unknown[] = [

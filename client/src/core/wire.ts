@@ -19,6 +19,8 @@ export const MAX_IDS_PER_MESSAGE = 256;
 export const MAX_COUNTER_ENTRIES_PER_MESSAGE = 256;
 export const MAX_TOPOLOGY_ENTRIES_PER_MESSAGE = 128;
 export const MAX_SIGNAL_SDP_CHARS = 12_000;
+/** Control messages one `batch` may carry (the sender also keeps the batch under MAX_MESSAGE_BYTES). */
+export const MAX_BATCH_PARTS = 16;
 
 const peerId = z.custom<PeerId>(isPeerId, 'expected a peer id ([A-Za-z0-9_-]{1,64})');
 const rumorIdSchema = z.custom<RumorId>(
@@ -97,28 +99,30 @@ export const signalDataSchema = z.union([
 ]);
 export type SignalData = z.output<typeof signalDataSchema>;
 
-const messageSchema = z.discriminatedUnion('t', [
+const hopCount = z.number().int().min(0).max(255);
+
+/** Control messages: what a `batch` may carry (never payloads: pushes and signals travel alone). */
+const controlSchemas = [
   z.object({ t: z.literal('ping'), n: count }),
   z.object({ t: z.literal('pong'), n: count }),
   /** The sender is going away for good (tab closing). */
   z.object({ t: z.literal('leave') }),
   z.object({ t: z.literal('shuffle'), sample: z.array(peerId).max(64) }),
   z.object({ t: z.literal('shuffle-reply'), sample: z.array(peerId).max(64) }),
-  /** Rumor payloads; `seen` tells the receiver which of its pushed rumors were old news here. */
-  z.object({
-    t: z.literal('push'),
-    rumors: z.array(rumorSchema).max(MAX_RUMORS_PER_MESSAGE),
-    seen: z.array(rumorIdSchema).max(MAX_IDS_PER_MESSAGE),
-    wantFeedback: z.boolean(),
-  }),
-  /** tree mode: stop / resume pushing new updates to me over this link (it stays open either way). */
-  z.object({ t: z.literal('prune') }),
-  z.object({ t: z.literal('graft') }),
-  /** "Here is what I have; send me what I lack" (plus hot rumors in push-pull). */
+  /** tree mode: stop / resume pushing new updates from `root` (every root when absent) to me over
+   * this link (it stays open either way). A graft may name rumors of `root` the sender lacks. */
+  z.object({ t: z.literal('prune'), root: peerId.optional() }),
+  z.object({ t: z.literal('graft'), root: peerId.optional(), ids: z.array(rumorIdSchema).max(MAX_IDS_PER_MESSAGE).optional() }),
+  /** tree mode, lazy push: "I have these rumors" ([id, hops at the sender]) over a non-tree link. */
+  z.object({ t: z.literal('ihave'), rumors: z.array(z.tuple([rumorIdSchema, hopCount])).max(MAX_IDS_PER_MESSAGE) }),
+  /** "Here is what I have; send me what I lack" (plus hot rumors in push-pull). `hash` instead of
+   * a digest (then empty): "my digest is unchanged, and hashes to this"; a receiver whose own digest
+   * hashes otherwise answers with its full digest. */
   z.object({
     t: z.literal('pull'),
     digest: z.array(digestEntry).max(MAX_DIGEST_ORIGINS),
     rumors: z.array(rumorSchema).max(MAX_RUMORS_PER_MESSAGE),
+    hash: z.string().regex(/^[0-9a-z]{1,13}$/).optional(),
   }),
   /** CRDT state (or a delta of it); `reply` asks the receiver to answer with its own. */
   z.object({
@@ -143,14 +147,34 @@ const messageSchema = z.discriminatedUnion('t', [
     min: z.number().finite(),
     max: z.number().finite(),
   }),
+] as const;
+const controlSchema = z.discriminatedUnion('t', controlSchemas);
+
+const messageSchema = z.discriminatedUnion('t', [
+  ...controlSchemas,
+  /** Rumor payloads; `seen` tells the receiver which of its pushed rumors were old news here. */
+  z.object({
+    t: z.literal('push'),
+    rumors: z.array(rumorSchema).max(MAX_RUMORS_PER_MESSAGE),
+    seen: z.array(rumorIdSchema).max(MAX_IDS_PER_MESSAGE),
+    wantFeedback: z.boolean(),
+  }),
   /** WebRTC signaling for a new link, relayed hop by hop through the mesh. */
   z.object({ t: z.literal('signal'), from: peerId, to: peerId, hops: z.number().int().min(0).max(64), data: signalDataSchema }),
+  /** Several control messages due for one link at once, sent as one (outbox.ts), admitted as one
+   * and dispatched part by part (node.ts). */
+  z.object({ t: z.literal('batch'), parts: z.array(controlSchema).min(1).max(MAX_BATCH_PARTS) }),
 ]);
 
 export type Message = z.output<typeof messageSchema>;
 export type MessageType = Message['t'];
 export type MessageOf<T extends MessageType> = Extract<Message, { t: T }>;
 export const MESSAGE_TYPES: readonly MessageType[] = messageSchema.options.map((o) => o.shape.t.value);
+/** What a batch carries. */
+export type ControlMessage = z.output<typeof controlSchema>;
+export const CONTROL_TYPES: ReadonlySet<MessageType> = new Set(controlSchemas.map((o) => o.shape.t.value));
+/** The types a module owns: all but `batch`, which node.ts unpacks. */
+export type RoutedType = Exclude<MessageType, 'batch'>;
 
 export type RejectReason = 'oversized' | 'malformed' | 'unknown-version' | 'unknown-type' | 'invalid';
 export type ParseResult = { ok: true; message: Message } | { ok: false; reason: RejectReason; detail: string };

@@ -7,7 +7,7 @@ import { pushPull } from './push-pull.ts';
 import { push } from './push.ts';
 import { tree } from './tree.ts';
 
-export type { ModeBehaviour, ModeFactory, SpreadingContext } from './mode.ts';
+export type { Arrival, ModeBehaviour, ModeFactory, SpreadingContext } from './mode.ts';
 
 export const MODE_FACTORIES: Readonly<Record<Mode, ModeFactory>> = {
   push,
