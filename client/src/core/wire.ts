@@ -100,6 +100,10 @@ export type SignalData = z.output<typeof signalDataSchema>;
 const messageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('ping'), n: count }),
   z.object({ t: z.literal('pong'), n: count }),
+  /** Failure detection (failure-detector.ts): "ping `target` for me"; answered by probe-ack. */
+  z.object({ t: z.literal('probe-req'), n: count, target: peerId }),
+  /** The answer to probe-req `n`: `ok` the target answered the helper; not ok, it did not (Lifeguard's nack). */
+  z.object({ t: z.literal('probe-ack'), n: count, target: peerId, ok: z.boolean() }),
   /** The sender is going away for good (tab closing). */
   z.object({ t: z.literal('leave') }),
   z.object({ t: z.literal('shuffle'), sample: z.array(peerId).max(64) }),
