@@ -196,7 +196,8 @@ export class FailureDetector {
 
   private probeRound(peer: PeerId, watch: Watch, now: number, timeout: number): void {
     const probe = watch.probe;
-    if (probe === undefined || now - probe.sentAt < timeout) return;
+    // Helpers answer at their own rounds: an indirect round gets one period more.
+    if (probe === undefined || now - probe.sentAt < timeout + (probe.phase === 'indirect' ? this.options.probePeriodMs : 0)) return;
     if (probe.phase === 'direct') {
       const helpers = sample(this.env.random, this.hooks.helpersFor(peer).filter((h) => h !== peer && this.watched.has(h)), this.options.indirectProbes);
       if (helpers.length > 0) {
