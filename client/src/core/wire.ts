@@ -97,6 +97,15 @@ export const signalDataSchema = z.union([
 ]);
 export type SignalData = z.output<typeof signalDataSchema>;
 
+const aggregateShare = z.object({
+  epoch: count,
+  leader: peerId,
+  count: z.tuple([z.number().finite().min(0), z.number().finite().min(0)]),
+  sum: z.tuple([z.number().finite(), z.number().finite().min(0)]),
+  min: z.number().finite(),
+  max: z.number().finite(),
+});
+
 const messageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('ping'), n: count }),
   z.object({ t: z.literal('pong'), n: count }),
@@ -137,16 +146,9 @@ const messageSchema = z.discriminatedUnion('t', [
     entries: z.array(topologyEntry).max(MAX_TOPOLOGY_ENTRIES_PER_MESSAGE),
     reply: z.boolean(),
   }),
-  /** Push-sum aggregation: half of the sender's mass for this epoch's elected instance. */
-  z.object({
-    t: z.literal('aggregate'),
-    epoch: count,
-    leader: peerId,
-    count: z.tuple([z.number().finite().min(0), z.number().finite().min(0)]),
-    sum: z.tuple([z.number().finite(), z.number().finite().min(0)]),
-    min: z.number().finite(),
-    max: z.number().finite(),
-  }),
+  /** Push-sum aggregation: half of the sender's mass for this epoch's elected instance, and for the
+   * previous epoch's while it still runs (`older`; instances overlap, aggregate.ts). */
+  z.object({ t: z.literal('aggregate'), ...aggregateShare.shape, older: z.object(aggregateShare.shape).optional() }),
   /** WebRTC signaling for a new link, relayed hop by hop through the mesh. */
   z.object({ t: z.literal('signal'), from: peerId, to: peerId, hops: z.number().int().min(0).max(64), data: signalDataSchema }),
 ]);
