@@ -4,7 +4,7 @@ import type { PeerId } from './ids.ts';
 import type { NodeContext, ProtocolModule } from './protocol.ts';
 import type { MessageOf } from './wire.ts';
 
-/** One push-sum exchange: half of the sender's mass for the epoch's elected instance. */
+/** One push-sum exchange: half of the sender's mass for one epoch's elected instance. */
 export interface AggregateShare {
   epoch: number;
   /** The instance's initiator: the peer with the smallest hash for this epoch that gossip has found. */
@@ -17,103 +17,148 @@ export interface AggregateShare {
   max: number;
 }
 
+/** What one round sends: the share of the younger instance and, while it runs, the older one's. */
+export interface AggregateRound extends AggregateShare {
+  older?: AggregateShare | undefined;
+}
+
 export interface AggregateEstimate {
   size: number;
   average: number;
   min: number;
   max: number;
+  /** The epoch of the instance these figures come from. */
   epoch: number;
+  /** How old the figures are: time since that instance started. A peer that died since is counted
+   * until a younger instance takes over (at most 2 epochs); 0..epochMs means still converging. */
+  ageMs: number;
+}
+
+interface Instance {
+  leader: PeerId;
+  leaderRank: number;
+  count: [number, number];
+  sum: [number, number];
+  min: number;
+  max: number;
 }
 
 /**
- * Network-wide aggregates with no coordinator: push-sum (Kempe et al.) restarted every epoch so
- * that departed peers stop counting. Counting needs exactly one peer holding weight; instead of
- * electing one, every peer starts an instance and all of them switch to the instance with the
- * smallest hash of (epoch, initiator) as soon as they hear of it. A peer enters an instance once,
- * with exactly its initial contribution, so each instance conserves mass and the smallest one wins.
+ * Network-wide aggregates with no coordinator: push-sum (Kempe et al.) in instances that start
+ * every epoch and run for two, so two overlap at any time and a departed peer stops counting as
+ * soon as an instance started after its departure has run one epoch (at most two epochs after).
+ * Overlap rather than longer epochs or restarts on churn: the shown figures always come from an
+ * instance that has had a full epoch to converge (no jump back to a fresh, unconverged instance at
+ * each epoch boundary), and nothing needs agreeing on when to restart.
+ *
+ * Counting needs exactly one peer holding weight; instead of electing one, every peer starts an
+ * instance each epoch and all of them switch to the instance with the smallest hash of (epoch,
+ * initiator) as soon as they hear of it. A peer enters an instance once, with exactly its initial
+ * contribution, so each instance conserves mass and the smallest one wins.
  */
 export class Aggregator {
+  /** Running instances by epoch: the current epoch's and the previous one's. */
+  private readonly instances = new Map<number, Instance>();
   private epoch = -1;
-  private leader: PeerId;
-  private leaderRank = Infinity;
-  private count: [number, number] = [0, 0];
-  private sum: [number, number] = [0, 0];
-  private min = Infinity;
-  private max = -Infinity;
-  private last: AggregateEstimate | null = null;
 
   constructor(
     private readonly self: PeerId,
     private value: number,
     private readonly epochMs: number,
-  ) {
-    this.leader = self;
-  }
+  ) {}
 
   setValue(value: number): void {
-    // The running epoch keeps the old contribution (mass must be conserved); the next uses this.
+    // Running instances keep the old contribution (mass must be conserved); the next one uses this.
     this.value = value;
   }
 
-  /** Called every aggregation round; returns the share to send to one random neighbour. */
-  share(now: number): AggregateShare {
+  /** Called every aggregation round; returns the shares to send to one random neighbour. */
+  share(now: number): AggregateRound {
     this.advance(Math.floor(now / this.epochMs));
-    this.count = [this.count[0] / 2, this.count[1] / 2];
-    this.sum = [this.sum[0] / 2, this.sum[1] / 2];
-    return { epoch: this.epoch, leader: this.leader, count: [...this.count], sum: [...this.sum], min: this.min, max: this.max };
+    const young = this.halve(this.epoch) as AggregateShare;
+    const older = this.halve(this.epoch - 1);
+    return older === undefined ? young : { ...young, older };
   }
 
-  /** A share could not be delivered (no neighbour, or the link was gone): take the mass back. */
-  unsent(share: AggregateShare): void {
-    if (share.epoch !== this.epoch || share.leader !== this.leader) return;
-    this.absorb(share);
+  /** A round could not be delivered (no neighbour, or the link was gone): take the mass back. */
+  unsent(round: AggregateRound): void {
+    for (const share of parts(round)) {
+      const instance = this.instances.get(share.epoch);
+      if (instance !== undefined && share.leader === instance.leader) absorb(instance, share);
+    }
   }
 
-  receive(share: AggregateShare, now: number): void {
+  receive(round: AggregateRound, now: number): void {
     const current = Math.floor(now / this.epochMs);
-    // Shares from a past epoch, or from a future one our clock has not reached, carry no usable mass.
-    if (share.epoch < this.epoch || share.epoch > current + 1) return;
-    this.advance(share.epoch);
-    this.min = Math.min(this.min, share.min);
-    this.max = Math.max(this.max, share.max);
-    const rank = instanceRank(share.epoch, share.leader);
-    if (rank > this.leaderRank || (rank === this.leaderRank && share.leader !== this.leader)) return;
-    if (share.leader !== this.leader) this.join(share.leader, rank);
-    this.absorb(share);
+    for (const share of parts(round)) {
+      // Shares from a finished instance, or from a future one our clock has not reached, carry no usable mass.
+      if (share.epoch < current - 1 || share.epoch > current + 1) continue;
+      this.advance(Math.max(share.epoch, current));
+      const instance = this.instances.get(share.epoch) ?? this.enter(share.epoch);
+      instance.min = Math.min(instance.min, share.min);
+      instance.max = Math.max(instance.max, share.max);
+      const rank = instanceRank(share.epoch, share.leader);
+      if (rank > instance.leaderRank || (rank === instance.leaderRank && share.leader !== instance.leader)) continue;
+      if (share.leader !== instance.leader) this.join(instance, share.leader, rank);
+      absorb(instance, share);
+    }
   }
 
-  /** The previous epoch's final values: stable while the current epoch converges. */
-  estimate(): AggregateEstimate | null {
-    return this.last;
-  }
-
-  /** The running epoch's values so far (they converge during the epoch). */
-  current(): AggregateEstimate | null {
-    if (this.epoch < 0 || this.count[1] <= 0 || this.sum[1] <= 0) return null;
-    return { size: this.count[0] / this.count[1], average: this.sum[0] / this.sum[1], min: this.min, max: this.max, epoch: this.epoch };
+  /** The older running instance's figures (it has run at least an epoch), or the younger's at first. */
+  estimate(now: number): AggregateEstimate | null {
+    for (const epoch of [this.epoch - 1, this.epoch]) {
+      const instance = this.instances.get(epoch);
+      if (instance === undefined || instance.count[1] <= 0 || instance.sum[1] <= 0) continue;
+      return {
+        size: instance.count[0] / instance.count[1],
+        average: instance.sum[0] / instance.sum[1],
+        min: instance.min,
+        max: instance.max,
+        epoch,
+        ageMs: Math.max(0, now - epoch * this.epochMs),
+      };
+    }
+    return null;
   }
 
   private advance(epoch: number): void {
     if (epoch <= this.epoch) return;
-    const finished = this.current();
-    if (finished !== null && epoch === this.epoch + 1) this.last = finished;
+    for (const old of this.instances.keys()) if (old < epoch - 1) this.instances.delete(old);
     this.epoch = epoch;
-    this.min = this.value;
-    this.max = this.value;
-    this.join(this.self, instanceRank(epoch, this.self));
+    if (!this.instances.has(epoch)) this.enter(epoch);
   }
 
-  private join(leader: PeerId, rank: number): void {
-    this.leader = leader;
-    this.leaderRank = rank;
-    this.count = [1, leader === this.self ? 1 : 0];
-    this.sum = [this.value, 1];
+  private enter(epoch: number): Instance {
+    const instance: Instance = { leader: this.self, leaderRank: Infinity, count: [0, 0], sum: [0, 0], min: this.value, max: this.value };
+    this.join(instance, this.self, instanceRank(epoch, this.self));
+    this.instances.set(epoch, instance);
+    return instance;
   }
 
-  private absorb(share: AggregateShare): void {
-    this.count = [this.count[0] + share.count[0], this.count[1] + share.count[1]];
-    this.sum = [this.sum[0] + share.sum[0], this.sum[1] + share.sum[1]];
+  private join(instance: Instance, leader: PeerId, rank: number): void {
+    instance.leader = leader;
+    instance.leaderRank = rank;
+    instance.count = [1, leader === this.self ? 1 : 0];
+    instance.sum = [this.value, 1];
   }
+
+  private halve(epoch: number): AggregateShare | undefined {
+    const instance = this.instances.get(epoch);
+    if (instance === undefined) return undefined;
+    instance.count = [instance.count[0] / 2, instance.count[1] / 2];
+    instance.sum = [instance.sum[0] / 2, instance.sum[1] / 2];
+    return { epoch, leader: instance.leader, count: [...instance.count], sum: [...instance.sum], min: instance.min, max: instance.max };
+  }
+}
+
+function parts(round: AggregateRound): AggregateShare[] {
+  const { older, ...young } = round;
+  return older === undefined ? [young] : [young, older];
+}
+
+function absorb(instance: Instance, share: AggregateShare): void {
+  instance.count = [instance.count[0] + share.count[0], instance.count[1] + share.count[1]];
+  instance.sum = [instance.sum[0] + share.sum[0], instance.sum[1] + share.sum[1]];
 }
 
 /** FNV-1a of "epoch:peer": a fresh, agreed-upon pseudo-random order of peers every epoch. */
@@ -174,9 +219,9 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
     return this.nextRoundAt;
   }
 
-  /** The last completed epoch's estimates (stable), or the running epoch's before one completed. */
+  /** The older running instance's estimates (converged), or the younger one's before there is one. */
   estimate(): AggregateEstimate | null {
-    return this.aggregator.estimate() ?? this.aggregator.current();
+    return this.aggregator.estimate(this.ctx.env.now());
   }
 
   private shareWith(target: PeerId | undefined, now: number): void {
@@ -188,7 +233,7 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
 
   /** Counts shares in a row that left the running estimate where it was. */
   private observe(): void {
-    const current = this.aggregator.current();
+    const current = this.aggregator.estimate(this.ctx.env.now());
     const last = this.lastSeen;
     this.lastSeen = current;
     const still =

@@ -1,4 +1,5 @@
 import { pickOne, sample, type Env } from './env.ts';
+import { FailureDetector } from './failure-detector.ts';
 import type { PeerId } from './ids.ts';
 import type { Options } from './options.ts';
 import type { Outbox } from './outbox.ts';
@@ -8,13 +9,13 @@ import type { MessageOf } from './wire.ts';
 interface Link {
   openedAt: number;
   lastHeardAt: number;
-  lastPingAt: number;
-  unansweredPings: number;
 }
 
-const PINGS_BEFORE_DEAD = 3;
-/** A neighbour this many pings behind is suspected: a replacement link is opened before it is declared dead. */
-const PINGS_BEFORE_SUSPECT = 2;
+/** A peer kept out of the views; one that left or was cut off may not link again meanwhile. */
+interface Gone {
+  until: number;
+  refuseLinks: boolean;
+}
 
 /** What the membership asks of the rest of the node (all optional: a bare Membership works alone). */
 export interface MembershipHooks {
@@ -26,6 +27,8 @@ export interface MembershipHooks {
   degreeOf?(peer: PeerId): number | undefined;
   /** Some other peer lists `peer` among its healthy links: it was alive lately. */
   vouched?(peer: PeerId): boolean;
+  /** `helper`'s gossiped entry lists `target` as a link: it can probe `target` for us. */
+  linkedTo?(helper: PeerId, target: PeerId): boolean;
 }
 
 /**
@@ -34,27 +37,29 @@ export interface MembershipHooks {
  * refreshed by shuffles, from which lost links are replaced. No node needs the member list.
  *
  * Churn, with or without a bootstrap service:
- * - a neighbour 2 pings behind is suspected: a replacement link is asked for at once, and the
- *   node's topology entry stops listing it (no longer vouched for);
- * - 3 unanswered pings and deadAfterMs of silence (sized for throttled background tabs), a `leave`,
- *   or its link dying while suspected: it is declared gone, and a death notice spreads in the
- *   topology (topology.ts), so that every passive view drops it, not only its neighbours';
+ * - failure detection (failure-detector.ts: SWIM probes, indirect probes, suspicion, local
+ *   health): a suspect gets a replacement link at once, and the node's topology entry stops listing
+ *   it (no longer vouched for);
+ * - a suspect silent for deadAfterMs, a `leave`, or its link dying while suspected: it is declared
+ *   gone, and a death notice spreads in the topology (topology.ts), so that every passive view
+ *   drops it, not only its neighbours';
+ * - a peer declared silent that links to us again is alive after all (it slept): it is taken back;
  * - replacements are dialled among peers someone vouches for first, those with room first; a peer
  *   at the cap takes a newcomer by dropping a neighbour that has links to spare.
  */
-type Owned = 'ping' | 'pong' | 'leave' | 'shuffle' | 'shuffle-reply';
+type Owned = 'ping' | 'pong' | 'probe-req' | 'probe-ack' | 'leave' | 'shuffle' | 'shuffle-reply';
 
 export class Membership implements ProtocolModule<Owned> {
-  readonly handles = ['ping', 'pong', 'leave', 'shuffle', 'shuffle-reply'] as const;
+  readonly handles = ['ping', 'pong', 'probe-req', 'probe-ack', 'leave', 'shuffle', 'shuffle-reply'] as const;
   readonly active = new Map<PeerId, Link>();
   private readonly pending = new Map<PeerId, number>();
   private passive: PeerId[] = [];
   /** Peers that left or went silent, kept out of the views for a while so gossip can't revive them. */
-  private readonly gone = new Map<PeerId, number>();
+  private readonly gone = new Map<PeerId, Gone>();
+  private readonly detector: FailureDetector;
   private nextShuffleAt: number;
   private lastLonelyAt = -Infinity;
   private readonly startedAt: number;
-  private pingSeq = 0;
 
   constructor(
     private readonly self: PeerId,
@@ -66,20 +71,35 @@ export class Membership implements ProtocolModule<Owned> {
   ) {
     this.startedAt = env.now();
     this.nextShuffleAt = this.startedAt + env.random() * options.shufflePeriodMs;
+    this.detector = new FailureDetector(env, options, out, {
+      helpersFor: (target) => this.neighbors().filter((h) => h !== target && (hooks.linkedTo?.(h, target) ?? false)),
+      suspicionChanged: () => this.onViewChange(),
+      dead: (peer, now) => this.markGone(peer, 'silent', now, true),
+    });
   }
 
   neighbors(): PeerId[] {
     return [...this.active.keys()];
   }
 
-  /** Neighbours with no ping outstanding: the ones to relay signals through (an unanswered ping is a first doubt). */
+  /** Neighbours with no probe outstanding: the ones to relay signals through (an unanswered probe is a first doubt). */
   responsive(): PeerId[] {
-    return [...this.active].filter(([, link]) => link.unansweredPings === 0).map(([peer]) => peer);
+    return this.neighbors().filter((peer) => !this.detector.doubtful(peer));
   }
 
-  /** Neighbours not suspected (they answer our pings): what this node vouches for in its topology entry. */
+  /** Neighbours not suspected: what this node vouches for in its topology entry. */
   healthy(): PeerId[] {
-    return [...this.active].filter(([, link]) => link.unansweredPings < PINGS_BEFORE_SUSPECT).map(([peer]) => peer);
+    return this.neighbors().filter((peer) => !this.detector.suspected(peer));
+  }
+
+  /** The transport saw the link falter (ICE disconnected or failed, channel closing): probe it now. */
+  doubt(peer: PeerId): void {
+    this.detector.doubt(peer);
+  }
+
+  /** Lifeguard's local health (0: our own timers run on time), for diagnostics. */
+  localHealth(): number {
+    return this.detector.localHealth();
   }
 
   known(): PeerId[] {
@@ -110,12 +130,16 @@ export class Membership implements ProtocolModule<Owned> {
   connected(peer: PeerId, now: number): void {
     if (this.active.has(peer)) return;
     const ours = this.pending.delete(peer);
-    if (this.gone.has(peer) || (this.active.size >= this.options.maxActiveViewSize && (ours || !this.makeRoom(peer)))) {
+    const refused = this.gone.get(peer)?.refuseLinks === true;
+    if (refused || (this.active.size >= this.options.maxActiveViewSize && (ours || !this.makeRoom(peer)))) {
       this.out.disconnect(peer);
       return;
     }
+    // Declared gone but linking again: it is alive (a frozen tab woke); its newer entry refutes the notice.
+    this.gone.delete(peer);
     this.removePassive(peer);
-    this.active.set(peer, { openedAt: now, lastHeardAt: now, lastPingAt: now, unansweredPings: 0 });
+    this.active.set(peer, { openedAt: now, lastHeardAt: now });
+    this.detector.watch(peer, now);
     this.onViewChange();
   }
 
@@ -130,12 +154,13 @@ export class Membership implements ProtocolModule<Owned> {
       this.out.emit({ type: 'peer-gone', peer, reason: 'link-failed' });
     }
     const link = this.active.get(peer);
-    if (link !== undefined && link.unansweredPings >= PINGS_BEFORE_DEAD) {
+    if (link !== undefined && this.detector.suspected(peer)) {
       this.markGone(peer, 'silent', now, true);
       return;
     }
     if (link === undefined) return;
     this.active.delete(peer);
+    this.detector.unwatch(peer);
     // Closed before the peer said a word: it refused us (it was full). Asking it again soon would only
     // be refused again, and a node whose few known peers are all full would ask them forever: drop
     // it, so that `fill` runs out of candidates and says 'lonely'.
@@ -149,9 +174,7 @@ export class Membership implements ProtocolModule<Owned> {
     const link = this.active.get(from);
     if (link === undefined) return;
     link.lastHeardAt = now;
-    const wasSuspected = link.unansweredPings >= PINGS_BEFORE_SUSPECT;
-    link.unansweredPings = 0;
-    if (wasSuspected) this.onViewChange(); // healthy again: vouch for it again
+    this.detector.heard(from, now); // a refuted suspicion is a view change: vouch for it again
   }
 
   receive(from: PeerId, message: MessageOf<Owned>, now: number): void {
@@ -161,6 +184,9 @@ export class Membership implements ProtocolModule<Owned> {
         this.out.send(from, { t: 'pong', n: message.n });
         return;
       case 'pong':
+      case 'probe-req':
+      case 'probe-ack':
+        this.detector.receive(from, message, now);
         return;
       case 'leave':
         this.markGone(from, 'left', now, true);
@@ -176,7 +202,7 @@ export class Membership implements ProtocolModule<Owned> {
   }
 
   tick(now: number): void {
-    this.detectFailures(now);
+    this.detector.tick(now);
     for (const [peer, at] of this.pending) {
       if (now - at >= this.options.connectTimeoutMs) {
         this.pending.delete(peer);
@@ -184,7 +210,7 @@ export class Membership implements ProtocolModule<Owned> {
         this.out.disconnect(peer);
       }
     }
-    for (const [peer, until] of this.gone) if (now >= until) this.gone.delete(peer);
+    for (const [peer, gone] of this.gone) if (now >= gone.until) this.gone.delete(peer);
     this.fill(now);
     if (now >= this.nextShuffleAt) {
       this.nextShuffleAt = now + this.options.shufflePeriodMs;
@@ -192,9 +218,9 @@ export class Membership implements ProtocolModule<Owned> {
     }
   }
 
-  /** Pings are due every pingIntervalMs at the latest; shuffles on their own period. */
+  /** Failure-detector rounds every probePeriodMs (they also run timeouts and `fill`); shuffles on their own period. */
   nextTickAt(): number {
-    return Math.min(this.nextShuffleAt, this.env.now() + this.options.pingIntervalMs);
+    return Math.min(this.nextShuffleAt, this.detector.nextTickAt());
   }
 
   /** Tell neighbours we are leaving for good (tab closing). */
@@ -220,6 +246,7 @@ export class Membership implements ProtocolModule<Owned> {
     }
     if (richest === undefined) return false;
     this.active.delete(richest);
+    this.detector.unwatch(richest);
     this.out.disconnect(richest);
     this.addPassive([richest]);
     this.onViewChange();
@@ -228,9 +255,11 @@ export class Membership implements ProtocolModule<Owned> {
 
   /** `declare`: tell the mesh (a death notice); not for a peer we merely cut off. */
   private markGone(peer: PeerId, reason: 'left' | 'silent', now: number, declare: boolean): void {
-    this.gone.set(peer, now + 3 * this.options.deadAfterMs);
+    // Long enough for the death notice to reach everyone (and shuffles to stop carrying the peer).
+    this.gone.set(peer, { until: now + 3 * Math.max(this.options.deadAfterMs, this.options.shufflePeriodMs), refuseLinks: reason === 'left' || !declare });
     this.removePassive(peer);
     this.pending.delete(peer);
+    this.detector.unwatch(peer);
     if (this.active.delete(peer)) {
       this.out.disconnect(peer);
       this.onViewChange();
@@ -239,30 +268,13 @@ export class Membership implements ProtocolModule<Owned> {
     if (declare) this.hooks.declaredGone?.(peer, now);
   }
 
-  private detectFailures(now: number): void {
-    for (const [peer, link] of this.active) {
-      const silentMs = now - link.lastHeardAt;
-      if (link.unansweredPings >= PINGS_BEFORE_DEAD && silentMs >= this.options.deadAfterMs) {
-        this.markGone(peer, 'silent', now, true);
-      } else if (silentMs >= this.options.pingIntervalMs && now - link.lastPingAt >= this.options.pingIntervalMs) {
-        // One ping per tick at most: a node that slept gives its neighbours several ticks to answer.
-        link.lastPingAt = now;
-        link.unansweredPings++;
-        this.out.send(peer, { t: 'ping', n: ++this.pingSeq });
-        if (link.unansweredPings === PINGS_BEFORE_SUSPECT) this.onViewChange(); // suspected: stop vouching for it
-      }
-    }
-  }
-
   /**
-   * Below target: ask the driver for links to random passive peers. Suspected neighbours (pings
-   * unanswered) do not count, so a lost link is replaced within a few pings, long before it is
-   * declared dead (with one spare attempt); if the suspect recovers (a tab that slept) it simply
+   * Below target: ask the driver for links to random passive peers. Suspected neighbours do not
+   * count, so a lost link is replaced as soon as its peer is suspected, before it is declared dead (with one spare attempt); if the suspect recovers (a tab that slept) it simply
    * keeps its link, the cap `maxActiveViewSize` bounds the extra ones.
    */
   private fill(now: number): void {
-    let suspected = 0;
-    for (const link of this.active.values()) if (link.unansweredPings >= PINGS_BEFORE_SUSPECT) suspected++;
+    const suspected = this.detector.suspects();
     const room = this.options.maxActiveViewSize - this.active.size - this.pending.size;
     const short = this.options.activeViewSize - (this.active.size - suspected) - this.pending.size;
     // Replacing a suspect, one spare attempt: right after a crash some candidates are dead too, and

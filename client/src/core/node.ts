@@ -93,6 +93,7 @@ export class GossipNode {
       declaredGone: (peer, at) => this.topology.announceGone(peer, at),
       degreeOf: (peer) => this.topology.degreeOf(peer),
       vouched: (peer) => this.topology.isVouched(peer),
+      linkedTo: (helper, target) => this.topology.table.graph().get(helper)?.has(target) ?? false,
     });
     this.rumors = new Dissemination(ctx, {
       delivered: (rumor, from, at) => {
@@ -133,6 +134,11 @@ export class GossipNode {
     this.rumors.linkClosed(peer);
     this.admission.linkClosed(peer);
     this.afterInput();
+  }
+
+  /** The transport saw the link to `peer` falter (ICE disconnected or failed, channel closing): probe it now. */
+  linkDoubted(peer: PeerId): void {
+    this.membership.doubt(peer);
   }
 
   /** Untrusted input from a link (text, bytes or a decoded value): admitted or dropped and counted; never throws. */

@@ -43,11 +43,20 @@ const optionsSchema = z
     rumorRetentionMs: int(1000, 86_400_000).default(600_000),
     /** Most rumors kept at once; the oldest go first. */
     maxRumors: int(1, 100_000).default(2000),
-    /** Each neighbour is pinged when silent this long. */
-    pingIntervalMs: int(10, 3_600_000).default(2000),
-    /** A neighbour silent this long, with 3 pings unanswered, is declared dead. Sized for throttled
-     * background tabs: their timers slow down but data channel messages (pongs) still arrive. */
-    deadAfterMs: int(100, 86_400_000).default(20_000),
+    /** Failure detection (SWIM with Lifeguard, failure-detector.ts): a neighbour silent this long
+     * is due a probe (a link that carried anything more recently needs none). */
+    pingIntervalMs: int(10, 3_600_000).default(750),
+    /** One failure-detector round: at most one probe to a quiet neighbour (the quietest) per round. */
+    probePeriodMs: int(10, 3_600_000).default(250),
+    /** A probe unanswered this long goes indirect (through `indirectProbes` neighbours that are linked
+     * to the target), and an indirect round unanswered this long makes the target a suspect. Scaled
+     * by the local health (a node whose own timers run late waits longer). */
+    probeTimeoutMs: int(10, 3_600_000).default(500),
+    /** Neighbours asked to probe a target for us before we suspect it. */
+    indirectProbes: int(0, 16).default(3),
+    /** A suspect silent this long (scaled by local health) is declared dead. The answer to a probe
+     * comes from the message handler, so a throttled background tab answers and is never a suspect. */
+    deadAfterMs: int(100, 86_400_000).default(2500),
     /** A requested link that has not opened by then is given up. */
     connectTimeoutMs: int(100, 3_600_000).default(15_000),
     /** Gossip each node's neighbour list so every tab can draw the mesh (off in large simulations). */
@@ -56,8 +65,9 @@ const optionsSchema = z
     topologyTtlMs: int(1000, 86_400_000).default(60_000),
     /** Push-sum aggregation: one share to a random neighbour this often (0 turns aggregates off). */
     aggregatePeriodMs: int(0, 3_600_000).default(250),
-    /** Aggregates restart every epoch so departed peers stop counting; estimates are per epoch. */
-    epochMs: int(100, 86_400_000).default(10_000),
+    /** A new aggregation instance starts every epoch and runs for two (instances overlap), so departed
+     * peers stop counting within two epochs; the estimate shown is the older running instance's. */
+    epochMs: int(100, 86_400_000).default(5000),
     /** Most hops a signal relayed through the mesh may take. */
     maxSignalHops: int(1, 64).default(8),
   })

@@ -26,6 +26,10 @@ export class TestNet {
   readonly muted = new Set<PeerId>();
   /** Losses the test asks for: the first message matching each filter is dropped, then the filter goes. */
   readonly lose: Array<(sent: { from: PeerId; to: PeerId; message: Message }) => boolean> = [];
+  /** Frozen nodes (a frozen tab): no timer fires, and what reaches them waits, in order, until `thaw`. */
+  private readonly frozen = new Map<PeerId, Array<() => void>>();
+  /** Throttled nodes (a background tab): timers fire at most on whole multiples of `everyMs`; messages still arrive at once. */
+  private readonly throttled = new Map<PeerId, number>();
   private readonly events = new Map<PeerId, NodeEvent[]>();
   private readonly timers = new Map<PeerId, { at: number; fn: () => void }>();
   private readonly links = new Set<string>();
@@ -120,6 +124,30 @@ export class TestNet {
     this.timers.delete(peer);
   }
 
+  freeze(name: string): void {
+    this.frozen.set(asPeerId(name), []);
+  }
+
+  /** Wakes a frozen node: its overdue timer fires first (the worst order for it), then what waited. */
+  thaw(name: string): void {
+    const peer = asPeerId(name);
+    const held = this.frozen.get(peer) ?? [];
+    this.frozen.delete(peer);
+    const timer = this.timers.get(peer);
+    if (timer !== undefined && timer.at <= this.now) {
+      this.timers.delete(peer);
+      timer.fn();
+    }
+    for (const input of held) input();
+    this.pump();
+  }
+
+  /** Timers of `name` fire only at multiples of `everyMs` from now on (0: no throttling). */
+  throttle(name: string, everyMs: number): void {
+    if (everyMs > 0) this.throttled.set(asPeerId(name), everyMs);
+    else this.throttled.delete(asPeerId(name));
+  }
+
   linked(a: PeerId, b: PeerId): boolean {
     return this.links.has(key(a, b));
   }
@@ -130,7 +158,9 @@ export class TestNet {
     while (this.now < end) {
       this.now = Math.min(end, this.now + stepMs);
       for (const [id, timer] of [...this.timers]) {
-        if (timer.at > this.now || this.timers.get(id) !== timer) continue;
+        if (timer.at > this.now || this.timers.get(id) !== timer || this.frozen.has(id)) continue;
+        const every = this.throttled.get(id);
+        if (every !== undefined && this.now % every >= stepMs) continue;
         this.timers.delete(id);
         timer.fn();
       }
@@ -153,7 +183,7 @@ export class TestNet {
       const to = this.runtimes.get(next.to);
       if (to === undefined) continue;
       this.delivered.push(next);
-      to.receiveTrusted(next.from, next.message);
+      this.input(next.to, () => to.receiveTrusted(next.from, next.message));
     }
     throw new Error('network did not settle');
   }
@@ -165,14 +195,21 @@ export class TestNet {
 
   private open(a: PeerId, b: PeerId): void {
     this.links.add(key(a, b));
-    this.runtimes.get(a)?.linkUp(b);
-    this.runtimes.get(b)?.linkUp(a);
+    this.input(a, () => this.runtimes.get(a)?.linkUp(b));
+    this.input(b, () => this.runtimes.get(b)?.linkUp(a));
   }
 
   private close(a: PeerId, b: PeerId): void {
     if (!this.links.delete(key(a, b))) return;
-    this.runtimes.get(a)?.linkDown(b);
-    this.runtimes.get(b)?.linkDown(a);
+    this.input(a, () => this.runtimes.get(a)?.linkDown(b));
+    this.input(b, () => this.runtimes.get(b)?.linkDown(a));
+  }
+
+  /** Hands an input to a node now, or holds it while the node is frozen. */
+  private input(peer: PeerId, apply: () => void): void {
+    const held = this.frozen.get(peer);
+    if (held === undefined) apply();
+    else held.push(apply);
   }
 }
 

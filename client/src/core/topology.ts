@@ -227,8 +227,11 @@ export class TopologyGossip implements ProtocolModule<'topology'> {
     if (news.length > 0) this.ctx.out.emit({ type: 'topology' });
     this.refute(timely, now);
     if (message.reply) this.ctx.out.send(from, this.tableMessage(false));
-    const gone = news.filter((e) => e.gone === true).map((e) => e.peer);
-    if (gone.length > 0) this.hooks.declaredGone(gone);
+    const notices = news.filter((e) => e.gone === true);
+    if (notices.length === 0) return;
+    // Death notices are forwarded at once (not left to anti-entropy): every view drops the dead peer within hops.
+    for (const to of this.ctx.neighbors()) if (to !== from) this.ctx.out.send(to, { t: 'topology', entries: notices, reply: false });
+    this.hooks.declaredGone(notices.map((e) => e.peer));
   }
 
   tick(now: number): void {

@@ -30,6 +30,8 @@ const rumor = (seq: number, payload = 'hi'): Rumor => ({ origin: A, seq, sentAt:
 const samples: Record<MessageType, Message> = {
   ping: { t: 'ping', n: 7 },
   pong: { t: 'pong', n: 0 },
+  'probe-req': { t: 'probe-req', n: 4, target: B },
+  'probe-ack': { t: 'probe-ack', n: 4, target: B, ok: false },
   leave: { t: 'leave' },
   shuffle: { t: 'shuffle', sample: [A, B] },
   'shuffle-reply': { t: 'shuffle-reply', sample: [] },

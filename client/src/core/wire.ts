@@ -101,10 +101,23 @@ export type SignalData = z.output<typeof signalDataSchema>;
 
 const hopCount = z.number().int().min(0).max(255);
 
+const aggregateShare = z.object({
+  epoch: count,
+  leader: peerId,
+  count: z.tuple([z.number().finite().min(0), z.number().finite().min(0)]),
+  sum: z.tuple([z.number().finite(), z.number().finite().min(0)]),
+  min: z.number().finite(),
+  max: z.number().finite(),
+});
+
 /** Control messages: what a `batch` may carry (never payloads: pushes and signals travel alone). */
 const controlSchemas = [
   z.object({ t: z.literal('ping'), n: count }),
   z.object({ t: z.literal('pong'), n: count }),
+  /** Failure detection (failure-detector.ts): "ping `target` for me"; answered by probe-ack. */
+  z.object({ t: z.literal('probe-req'), n: count, target: peerId }),
+  /** The answer to probe-req `n`: `ok` the target answered the helper; not ok, it did not (Lifeguard's nack). */
+  z.object({ t: z.literal('probe-ack'), n: count, target: peerId, ok: z.boolean() }),
   /** The sender is going away for good (tab closing). */
   z.object({ t: z.literal('leave') }),
   z.object({ t: z.literal('shuffle'), sample: z.array(peerId).max(64) }),
@@ -137,16 +150,9 @@ const controlSchemas = [
     entries: z.array(topologyEntry).max(MAX_TOPOLOGY_ENTRIES_PER_MESSAGE),
     reply: z.boolean(),
   }),
-  /** Push-sum aggregation: half of the sender's mass for this epoch's elected instance. */
-  z.object({
-    t: z.literal('aggregate'),
-    epoch: count,
-    leader: peerId,
-    count: z.tuple([z.number().finite().min(0), z.number().finite().min(0)]),
-    sum: z.tuple([z.number().finite(), z.number().finite().min(0)]),
-    min: z.number().finite(),
-    max: z.number().finite(),
-  }),
+  /** Push-sum aggregation: half of the sender's mass for this epoch's elected instance, and for the
+   * previous epoch's while it still runs (`older`; instances overlap, aggregate.ts). */
+  z.object({ t: z.literal('aggregate'), ...aggregateShare.shape, older: z.object(aggregateShare.shape).optional() }),
 ] as const;
 const controlSchema = z.discriminatedUnion('t', controlSchemas);
 

@@ -64,6 +64,11 @@ export class Runtime {
     this.input(() => this.node.disconnected(peer));
   }
 
+  /** The link to `peer` faltered (ICE or data-channel state): an early signal for failure detection. */
+  linkDoubted(peer: PeerId): void {
+    this.input(() => this.node.linkDoubted(peer));
+  }
+
   /** Bytes, text or a decoded value from an untrusted link. */
   receive(peer: PeerId, raw: unknown): void {
     this.input(() => this.node.receive(peer, raw));

@@ -26,6 +26,11 @@ export interface WebRtcTransportOptions {
   onLinkUp: (peer: PeerId) => void;
   /** The link to `peer` closed, failed or timed out (also for attempts that never opened). */
   onLinkDown: (peer: PeerId) => void;
+  /**
+   * The open link to `peer` faltered: ICE went 'disconnected' (consent checks unanswered) or the
+   * data channel is closing. An early signal for failure detection (probe now); the link may recover.
+   */
+  onLinkDoubt?: (peer: PeerId) => void;
   /** One message from `peer`, as delivered (JSON text, or bytes from a binary sender). */
   onData: (peer: PeerId, data: string | Uint8Array) => void;
   /** A WebRTC implementation for Node (e.g. @roamhq/wrtc); browsers use their own. */

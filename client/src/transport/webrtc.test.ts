@@ -30,6 +30,7 @@ function setup(self: PeerId) {
   const peers: FakePeer[] = [];
   const sent: Array<{ to: PeerId; data: SignalData }> = [];
   const down: PeerId[] = [];
+  const doubted: PeerId[] = [];
   const transport = new WebRtcTransport({
     self,
     connectTimeoutMs: 15_000,
@@ -39,6 +40,7 @@ function setup(self: PeerId) {
     },
     onLinkUp: () => undefined,
     onLinkDown: (peer) => down.push(peer),
+    onLinkDoubt: (peer) => doubted.push(peer),
     onData: () => undefined,
     createPeer: (options: SimplePeer.Options) => {
       const fake = new FakePeer(options.initiator === true);
@@ -46,8 +48,25 @@ function setup(self: PeerId) {
       return fake as unknown as SimplePeer.Instance;
     },
   });
-  return { transport, peers, sent, down };
+  return { transport, peers, sent, down, doubted };
 }
+
+describe('WebRtcTransport: early signal', () => {
+  it("reports an open link whose ICE goes 'disconnected' as doubted, not down; nothing before it opened", async () => {
+    const { transport, peers, doubted, down } = setup(low);
+    transport.connect(high);
+    await Promise.resolve();
+    const fake = peers[0] as FakePeer;
+    fake.emit('iceStateChange', 'disconnected', 'complete');
+    expect(doubted).toEqual([]);
+    fake.emit('connect');
+    fake.emit('iceStateChange', 'checking', 'complete');
+    fake.emit('iceStateChange', 'disconnected', 'complete');
+    expect(doubted).toEqual([high]);
+    expect(down).toEqual([]);
+    expect(transport.openPeers()).toEqual([high]);
+  });
+});
 
 describe('WebRtcTransport: a peer that never answers', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -347,6 +347,10 @@ export class WebRtcTransport {
       this.close(link, true, `link to ${link.peer}: ${describe(error)}`);
     });
     instance.on('close', () => this.close(link, true, null));
+    // 'failed' and 'closed' end the link (simple-peer destroys it); 'disconnected' is the early doubt.
+    instance.on('iceStateChange', (ice: unknown) => {
+      if (current() && link.open && ice === 'disconnected') this.options.onLinkDoubt?.(link.peer);
+    });
     return instance;
   }
 
