@@ -122,6 +122,11 @@ export class GossipNode {
   }
 
   connected(peer: PeerId): void {
+    if (this.admission.keptOut(peer, this.env.now())) {
+      this.out.disconnect(peer); // cut off a short while ago: not let back in yet
+      this.count('cut-off');
+      return;
+    }
     this.membership.connected(peer, this.env.now());
     this.afterInput();
   }
