@@ -33,7 +33,7 @@ export class Dissemination implements ProtocolModule<Owned> {
     ctx: NodeContext,
     private readonly hooks: DisseminationHooks,
   ) {
-    this.store = new RumorStore(ctx.self, ctx.options);
+    this.store = new RumorStore(ctx.self, ctx.options, ctx.signer ?? null);
     this.ctx = { ...ctx, neighbors: () => ctx.neighbors(), store: this.store, lastDigestHash: null };
     this.mode_ = ctx.options.mode;
     this.behaviour = MODE_FACTORIES[this.mode_](this.ctx);

@@ -8,6 +8,7 @@ import { Membership } from './membership.ts';
 import { Outbox, type Action, type NodeEvent } from './outbox.ts';
 import type { NodeContext, ProtocolModule } from './protocol.ts';
 import { SignalRelay } from './signal-relay.ts';
+import type { Signer } from './signed.ts';
 import { StateSync } from './state-sync.ts';
 import { HybridClock } from './time.ts';
 import { TopologyGossip } from './topology.ts';
@@ -35,8 +36,9 @@ export interface NodeStats {
   droppedByReason: Partial<Record<DropReason, number>>;
 }
 
-/** What a node may be given besides its options: the identity port's verifier, a link budget. */
+/** What a node may be given besides its options: the identity port's signer and verifier, a link budget. */
 export interface NodeExtras {
+  signer?: Signer;
   verifier?: Verifier;
   budget?: BudgetOptions;
 }
@@ -81,11 +83,12 @@ export class GossipNode {
     this.options = createOptions(options);
     this.clock = new HybridClock(env.now);
     this.admission = new Admission(extras.budget, extras.verifier ?? null);
-    const ctx: NodeContext = { self: id, env, options: this.options, out: this.out, neighbors: () => this.neighbors() };
+    const ctx: NodeContext = { self: id, env, options: this.options, out: this.out, signer: extras.signer ?? null, neighbors: () => this.neighbors() };
     const penalize = (reason: DropReason) => (from: PeerId, detail: string) => this.refused(from, this.admission.penalize(from, reason, detail, env.now()));
     this.topology = new TopologyGossip(ctx, this.clock, {
       ownLinks: () => this.membership.healthy(),
-      declaredGone: (peers) => peers.forEach((peer) => this.membership.forget(peer)),
+      // A death notice is evidence, not an eviction: a neighbour that still answers on its link stays.
+      declaredGone: (peers) => peers.filter((peer) => !this.membership.healthy().includes(peer)).forEach((peer) => this.membership.forget(peer)),
       penalize: penalize('future'),
     });
     this.membership = new Membership(id, env, this.options, this.out, () => (this.viewChanged = true), {
@@ -105,11 +108,12 @@ export class GossipNode {
     });
     this.state = new StateSync(ctx, this.clock, { spreadTargets: (except, origin) => this.rumors.stateTargets(except, origin), penalize: penalize('future') });
     this.aggregation = new Aggregation(ctx);
-    this.signals = new SignalRelay(ctx, {
+    this.signals = new SignalRelay(ctx, this.clock, {
       topology: () => this.topology.table,
       responsive: () => this.membership.responsive(),
       healthy: () => this.membership.healthy(),
       unroutable: () => this.count('unroutable'),
+      stale: () => this.count('expired'),
     });
     this.modules = [this.membership, this.rumors, this.state, this.topology, this.aggregation, this.signals];
     this.routes = routeTable(this.modules);
@@ -125,6 +129,11 @@ export class GossipNode {
   }
 
   connected(peer: PeerId): void {
+    if (this.admission.keptOut(peer, this.env.now())) {
+      this.out.disconnect(peer); // cut off a short while ago: not let back in yet
+      this.count('cut-off');
+      return;
+    }
     this.membership.connected(peer, this.env.now());
     this.afterInput();
   }

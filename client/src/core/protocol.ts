@@ -2,6 +2,7 @@ import type { Env } from './env.ts';
 import type { PeerId } from './ids.ts';
 import type { Options } from './options.ts';
 import type { Outbox } from './outbox.ts';
+import type { Signer } from './signed.ts';
 import type { MessageOf, MessageType } from './wire.ts';
 
 /** What every protocol module of a node shares: who it is, its clock and randomness, its outbox. */
@@ -10,6 +11,8 @@ export interface NodeContext {
   readonly env: Env;
   readonly options: Options;
   readonly out: Outbox;
+  /** Signs what this node originates (core/signed.ts); null on the trusted in-process path. */
+  readonly signer?: Signer | null;
   /** The open links (the active view). */
   neighbors(): PeerId[];
 }

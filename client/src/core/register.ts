@@ -1,4 +1,5 @@
 import type { PeerId } from './ids.ts';
+import { registerText, type Signer } from './signed.ts';
 import type { RegisterValue } from './wire.ts';
 
 /** Last-writer-wins: the newer timestamp wins; equal timestamps are broken by the larger origin id. */
@@ -19,9 +20,10 @@ export class LWWRegister {
   }
 
   /** A local write always wins over what this node has seen, even if its clock lags behind. */
-  set(origin: PeerId, value: string, now: number): RegisterValue {
+  set(origin: PeerId, value: string, now: number, signer: Signer | null = null): RegisterValue {
     const timestamp = this.current === null ? now : Math.max(now, this.current.timestamp + 1);
-    this.current = { value, timestamp, origin };
+    const write: RegisterValue = { value, timestamp, origin };
+    this.current = signer === null ? write : { ...write, proof: signer.sign(registerText(write)) };
     return this.current;
   }
 

@@ -2,6 +2,8 @@ import { fnv1a } from './hash.ts';
 import { rumorId, type PeerId, type RumorId } from './ids.ts';
 import type { Options } from './options.ts';
 import { SeqSet, inRanges } from './seq-set.ts';
+import { rumorText, type Signer } from './signed.ts';
+import { MAX_CLOCK_SKEW_MS } from './time.ts';
 import {
   MAX_DIGEST_ORIGINS,
   MAX_IDS_PER_MESSAGE,
@@ -27,6 +29,12 @@ const RUMOR_BUDGET_BYTES = 9 * 1024;
 const RUMOR_OVERHEAD_BYTES = 160;
 /** Origins remembered for dedup; beyond this the least recently active is forgotten. */
 const MAX_TRACKED_ORIGINS = 4 * MAX_DIGEST_ORIGINS;
+/**
+ * Gaps remembered per origin. An honest origin numbers its rumors 1, 2, 3... so its set is one range
+ * plus transient gaps; an origin that skips numbers on purpose gets its oldest gaps filled (those
+ * numbers count as seen) instead of growing our state (38k ranges were seen before this bound).
+ */
+const MAX_RANGES_PER_TRACKED_ORIGIN = 4 * MAX_RANGES_PER_ORIGIN;
 
 export type Acceptance = 'new' | 'duplicate' | 'expired';
 
@@ -44,20 +52,23 @@ export class RumorStore {
   constructor(
     private readonly self: PeerId,
     private readonly options: Options,
+    private readonly signer: Signer | null = null,
   ) {}
 
   create(payload: string, now: number): Rumor {
-    const rumor: Rumor = { origin: this.self, seq: ++this.lastSeq, sentAt: now, hops: 0, payload };
+    const unsigned: Rumor = { origin: this.self, seq: ++this.lastSeq, sentAt: now, hops: 0, payload };
+    const rumor = this.signer === null ? unsigned : { ...unsigned, proof: this.signer.sign(rumorText(unsigned)) };
     this.accept(rumor, now);
     return rumor;
   }
 
   /** Stores a rumor as received (its hop count already incremented by the caller). */
   accept(rumor: Rumor, now: number): Acceptance {
-    if (now - rumor.sentAt > this.options.rumorRetentionMs) return 'expired';
+    // Stamped in the future it would never expire: refused like an expired one.
+    if (now - rumor.sentAt > this.options.rumorRetentionMs || rumor.sentAt > now + MAX_CLOCK_SKEW_MS) return 'expired';
     let seqs = this.seen.get(rumor.origin);
     if (seqs === undefined) {
-      seqs = new SeqSet();
+      seqs = new SeqSet(MAX_RANGES_PER_TRACKED_ORIGIN);
       if (this.seen.size >= MAX_TRACKED_ORIGINS) this.forgetOldestOrigin();
     } else this.seen.delete(rumor.origin);
     this.seen.set(rumor.origin, seqs); // re-insert: Map order is recency order

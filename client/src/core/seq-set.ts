@@ -6,6 +6,9 @@
 export class SeqSet {
   private ranges: Array<[number, number]> = [];
 
+  /** Past `maxRanges`, the two oldest ranges are joined (the gap between counts as seen): bounded state. */
+  constructor(private readonly maxRanges = Infinity) {}
+
   has(seq: number): boolean {
     for (const [from, to] of this.ranges) {
       if (seq < from) return false;
@@ -22,6 +25,7 @@ export class SeqSet {
     const at = ranges[i];
     if (at === undefined || at[0] > seq + 1) {
       ranges.splice(i, 0, [seq, seq]);
+      if (ranges.length > this.maxRanges) this.joinOldest();
       return true;
     }
     if (seq >= at[0] && seq <= at[1]) return false;
@@ -35,6 +39,12 @@ export class SeqSet {
       }
     }
     return true;
+  }
+
+  private joinOldest(): void {
+    const [first, second] = this.ranges as [[number, number], [number, number]];
+    second[0] = first[0];
+    this.ranges.shift();
   }
 
   /** Copies of the ranges, newest last; `limit` keeps the newest ones (what a digest can carry). */

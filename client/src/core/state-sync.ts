@@ -3,6 +3,7 @@ import type { PeerId } from './ids.ts';
 import type { NodeContext, ProtocolModule } from './protocol.ts';
 import { PNCounter } from './counter.ts';
 import { LWWRegister } from './register.ts';
+import { counterText } from './signed.ts';
 import type { HybridClock } from './time.ts';
 import { MAX_COUNTER_ENTRIES_PER_MESSAGE, type CounterEntry, type MessageOf, type RegisterValue } from './wire.ts';
 
@@ -31,20 +32,23 @@ export class StateSync implements ProtocolModule<'state'> {
   ) {}
 
   add(delta: number): void {
-    const entry = this.counter.add(this.ctx.self, delta);
+    const signer = this.ctx.signer ?? null;
+    const sign = signer === null ? undefined : (added: number, subtracted: number) => signer.sign(counterText(this.ctx.self, added, subtracted));
+    const entry = this.counter.add(this.ctx.self, delta, sign);
     this.ctx.out.emit({ type: 'counter', value: this.counter.value() });
     this.spread([entry], null, null);
   }
 
   set(value: string): RegisterValue {
-    const written = this.register.set(this.ctx.self, value, this.clock.now());
+    const written = this.register.set(this.ctx.self, value, this.clock.now(), this.ctx.signer ?? null);
     this.ctx.out.emit({ type: 'register', value: written });
     this.spread([], written, null);
     return written;
   }
 
   receive(from: PeerId, message: MessageOf<'state'>): void {
-    const counterNews = this.counter.merge(message.counter);
+    // Our own entry is ours to write: what others say about it is at best an old copy.
+    const counterNews = this.counter.merge(message.counter, this.ctx.self);
     if (counterNews.length > 0) this.ctx.out.emit({ type: 'counter', value: this.counter.value() });
     let registerNews: RegisterValue | null = null;
     if (message.register !== null) {

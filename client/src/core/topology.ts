@@ -1,6 +1,7 @@
 import { sample } from './env.ts';
 import type { PeerId } from './ids.ts';
 import type { NodeContext, ProtocolModule } from './protocol.ts';
+import { topologyText, type Signer } from './signed.ts';
 import type { HybridClock } from './time.ts';
 import { MAX_TOPOLOGY_ENTRIES_PER_MESSAGE, type MessageOf, type TopologyEntry } from './wire.ts';
 
@@ -23,13 +24,15 @@ const MAX_TOPOLOGY_ENTRIES = 1024;
  * different times and never dies out.
  */
 export class Topology {
-  private readonly entries = new Map<PeerId, { neighbors: PeerId[]; version: number; heardAt: number; gone: boolean }>();
+  private readonly entries = new Map<PeerId, { neighbors: PeerId[]; version: number; heardAt: number; gone: boolean; by?: PeerId; proof?: string }>();
   private readonly expired = new Map<PeerId, { version: number; until: number }>();
 
   constructor(
     private readonly self: PeerId,
     private readonly ttlMs: number,
     private readonly maxEntries: number,
+    /** Signs our own entries and the death notices we write (null: the trusted in-process path). */
+    private readonly signer: Signer | null = null,
   ) {}
 
   /**
@@ -39,8 +42,9 @@ export class Topology {
   setOwn(neighbors: PeerId[], now: number, stamp: number, atLeast = 0): TopologyEntry {
     const previous = this.entries.get(this.self);
     const version = Math.max(stamp, (previous?.version ?? 0) + 1, atLeast);
-    this.entries.set(this.self, { neighbors, version, heardAt: now, gone: false });
-    return { peer: this.self, neighbors, version };
+    const proof = this.signer?.sign(topologyText({ peer: this.self, neighbors, version }));
+    this.entries.set(this.self, { neighbors, version, heardAt: now, gone: false, ...(proof === undefined ? {} : { proof }) });
+    return { peer: this.self, neighbors, version, ...(proof === undefined ? {} : { proof }) };
   }
 
   /** The version of our own entry (undefined before the first setOwn). */
@@ -58,8 +62,9 @@ export class Topology {
     if (known?.gone === true) return undefined;
     if (known === undefined && this.entries.size >= this.maxEntries) return undefined;
     const version = (known?.version ?? this.expired.get(peer)?.version ?? 0) + 1;
-    this.entries.set(peer, { neighbors: [], version, heardAt: now, gone: true });
-    return { peer, neighbors: [], version, gone: true };
+    const signed = this.signer === null ? {} : { by: this.self, proof: this.signer.sign(topologyText({ peer, neighbors: [], version, gone: true, by: this.self })) };
+    this.entries.set(peer, { neighbors: [], version, heardAt: now, gone: true, ...signed });
+    return { peer, neighbors: [], version, gone: true, ...signed };
   }
 
   /** How many links `peer` last said it has; undefined if unknown or gone. */
@@ -90,7 +95,8 @@ export class Topology {
       if (forgotten !== undefined && forgotten.version >= entry.version) continue;
       if (known === undefined && this.entries.size >= this.maxEntries) continue;
       const gone = entry.gone === true;
-      this.entries.set(entry.peer, { neighbors: gone ? [] : entry.neighbors, version: entry.version, heardAt: now, gone });
+      const signed = { ...(entry.by === undefined ? {} : { by: entry.by }), ...(entry.proof === undefined ? {} : { proof: entry.proof }) };
+      this.entries.set(entry.peer, { neighbors: gone ? [] : entry.neighbors, version: entry.version, heardAt: now, gone, ...signed });
       changed.push(entry);
     }
     return changed;
@@ -110,9 +116,10 @@ export class Topology {
   }
 
   toEntries(): TopologyEntry[] {
-    return [...this.entries].map(([peer, e]) =>
-      e.gone ? { peer, neighbors: [], version: e.version, gone: true } : { peer, neighbors: e.neighbors, version: e.version },
-    );
+    return [...this.entries].map(([peer, e]) => {
+      const signed = { ...(e.by === undefined ? {} : { by: e.by }), ...(e.proof === undefined ? {} : { proof: e.proof }) };
+      return e.gone ? { peer, neighbors: [], version: e.version, gone: true, ...signed } : { peer, neighbors: e.neighbors, version: e.version, ...signed };
+    });
   }
 
   /** Adjacency as known: own links plus every heard entry (edges made symmetric), gone peers left out. */
@@ -215,7 +222,7 @@ export class TopologyGossip implements ProtocolModule<'topology'> {
     private readonly hooks: TopologyHooks,
   ) {
     this.enabled = ctx.options.shareTopology;
-    this.table = new Topology(ctx.self, ctx.options.topologyTtlMs, MAX_TOPOLOGY_ENTRIES);
+    this.table = new Topology(ctx.self, ctx.options.topologyTtlMs, MAX_TOPOLOGY_ENTRIES, ctx.signer ?? null);
     this.nextRefreshAt = this.enabled ? ctx.env.now() : Infinity;
   }
 

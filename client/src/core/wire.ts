@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isPeerId, type PeerId, type RumorId } from './ids.ts';
+import { PROOF_PATTERN } from './signed.ts';
 
 /**
  * Every message between peers is one member of this union, sent in an envelope that carries the
@@ -29,7 +30,10 @@ const rumorIdSchema = z.custom<RumorId>(
 );
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-const timestamp = z.number().finite().min(0);
+/** Times are epoch milliseconds that `Date` can represent (a larger one threw RangeError in the page). */
+const timestamp = z.number().finite().min(0).max(8.64e15);
+/** An origin's signature over the item (core/signed.ts); absent on the trusted in-process path. */
+const proof = z.string().regex(PROOF_PATTERN, 'expected a proof (128 base64url characters)');
 /** Lone surrogates are refused: JSON escapes them to 6 bytes, which would defeat the byte limits. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 export function isWellFormed(text: string): boolean {
@@ -49,6 +53,7 @@ export const rumorSchema = z.object({
   /** Links crossed so far. */
   hops: z.number().int().min(0).max(255),
   payload: boundedText(MAX_PAYLOAD_BYTES),
+  proof: proof.optional(),
 });
 export type Rumor = z.output<typeof rumorSchema>;
 
@@ -59,14 +64,15 @@ const digestEntry = z.tuple([
 ]);
 export type DigestEntry = z.output<typeof digestEntry>;
 
-/** PN-counter entry: [origin, total added, total subtracted]; both only grow. */
-const counterEntry = z.tuple([peerId, count, count]);
+/** PN-counter entry: [origin, total added, total subtracted, origin's proof?]; both totals only grow. */
+const counterEntry = z.union([z.tuple([peerId, count, count]), z.tuple([peerId, count, count, proof])]);
 export type CounterEntry = z.output<typeof counterEntry>;
 
 export const registerSchema = z.object({
   value: boundedText(MAX_REGISTER_BYTES),
   timestamp,
   origin: peerId,
+  proof: proof.optional(),
 });
 export type RegisterValue = z.output<typeof registerSchema>;
 
@@ -79,6 +85,9 @@ const topologyEntry = z.object({
    * past the last one it had heard; `neighbors` is then empty. The owner, if alive, refutes it with
    * a newer version of its own entry (see topology.ts). */
   gone: z.literal(true).optional(),
+  /** Who wrote a death notice (it signs it); an own entry is signed by `peer`. */
+  by: peerId.optional(),
+  proof: proof.optional(),
 });
 export type TopologyEntry = z.output<typeof topologyEntry>;
 
@@ -166,7 +175,16 @@ const messageSchema = z.discriminatedUnion('t', [
     wantFeedback: z.boolean(),
   }),
   /** WebRTC signaling for a new link, relayed hop by hop through the mesh. */
-  z.object({ t: z.literal('signal'), from: peerId, to: peerId, hops: z.number().int().min(0).max(64), data: signalDataSchema }),
+  z.object({
+    t: z.literal('signal'),
+    from: peerId,
+    to: peerId,
+    hops: z.number().int().min(0).max(64),
+    data: signalDataSchema,
+    /** The sender's hybrid-clock stamp, signed with the rest: replays are recognised by it. */
+    stamp: timestamp.optional(),
+    proof: proof.optional(),
+  }),
   /** Several control messages due for one link at once, sent as one (outbox.ts), admitted as one
    * and dispatched part by part (node.ts). */
   z.object({ t: z.literal('batch'), parts: z.array(controlSchema).min(1).max(MAX_BATCH_PARTS) }),

@@ -1,3 +1,5 @@
+import { VerifiedInbound } from '../identity/inbound.ts';
+import { ProofVerifier } from '../identity/verifier.ts';
 import type { Mode } from '../core/options.ts';
 import { asPeerId, rumorId, type PeerId } from '../core/ids.ts';
 import type { NodeEvent } from '../core/outbox.ts';
@@ -78,7 +80,11 @@ export class MeshDriver implements MeshClient {
   private aggregateValue_ = 0;
 
   constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE) {
-    this.id = asPeerId(settings.peerId ?? randomPeerId());
+    const identity = settings.identity;
+    this.id = identity?.id ?? asPeerId(settings.peerId ?? randomPeerId());
+    // With an identity, signatures are checked on WebCrypto before a message enters the loop.
+    const verifier = identity === undefined ? undefined : new ProofVerifier({ mode: 'prepared' });
+    const inbound = verifier === undefined ? null : new VerifiedInbound(verifier, (peer, raw) => this.runtime.receive(peer, raw));
     this.settings = { room: settings.room, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
     const nodeOptions = { ...settings.nodeOptions, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
     this.transport = new WebRtcTransport({
@@ -92,7 +98,7 @@ export class MeshDriver implements MeshClient {
         this.runtime.linkUp(peer);
       },
       onLinkDown: (peer) => this.runtime.linkDown(peer),
-      onData: (peer, data) => this.runtime.receive(peer, data),
+      onData: (peer, data) => (inbound === null ? this.runtime.receive(peer, data) : inbound.receive(peer, data)),
     });
     const url = settings.serverUrl ?? settings.server;
     this.signaling = new SignalingClient({
@@ -115,7 +121,7 @@ export class MeshDriver implements MeshClient {
             onSignal: (from, data) => this.transport.handleSignal(from, data, 'local'),
           });
     this.runtime = new Runtime(
-      { id: this.id, node: nodeOptions },
+      { id: this.id, node: nodeOptions, extras: identity === undefined || verifier === undefined ? {} : { signer: identity, verifier } },
       {
         clock: realClock,
         random: Math.random,

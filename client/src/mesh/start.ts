@@ -1,3 +1,4 @@
+import type { Identity } from '../identity/identity.ts';
 import type { PeerId } from '../core/ids.ts';
 import type { OptionsInput } from '../core/options.ts';
 import type { MeshClient, MeshSettings } from './contract.ts';
@@ -8,8 +9,10 @@ export interface StartMeshSettings extends MeshSettings {
   serverUrl?: string;
   /** Same as `serverUrl` (the name the page settings use); `serverUrl` wins if both are given. */
   server?: string;
-  /** This peer's id; default: 16 random base32 characters. */
+  /** This peer's id; default: 16 random base32 characters. Ignored when `identity` is given (the id is its key's). */
   peerId?: PeerId;
+  /** Signs what this peer originates and checks what others signed (client/src/identity); default: none (trusted, unsigned). */
+  identity?: Identity;
   /** STUN/TURN servers for WebRTC; default [] (same host or LAN). */
   iceServers?: RTCIceServer[];
   /** Further GossipNode options (activeViewSize, ...); `mode`, `periodMs` and `fanout` come from the settings. */
