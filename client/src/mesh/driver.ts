@@ -52,6 +52,19 @@ const realClock: Clock = {
   },
 };
 
+/** A node's rumor event as the contract's plain record. */
+export function deliveredRumor(event: Extract<NodeEvent, { type: 'rumor' }>): DeliveredRumor {
+  const { rumor } = event;
+  return {
+    id: rumorId(rumor.origin, rumor.seq),
+    origin: rumor.origin,
+    text: rumor.payload,
+    hops: rumor.hops,
+    sentAt: rumor.sentAt,
+    receivedAt: event.receivedAt,
+  };
+}
+
 export class MeshDriver implements MeshClient {
   readonly id: PeerId;
   readonly settings: MeshSettings;
@@ -64,6 +77,7 @@ export class MeshDriver implements MeshClient {
   private closed = false;
   private firstLinkAt: number | undefined;
   private aggregateValue_ = 0;
+  private readonly eventListeners = new Set<(event: NodeEvent) => void>();
 
   constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE) {
     this.id = asPeerId(settings.peerId ?? randomPeerId());
@@ -244,6 +258,12 @@ export class MeshDriver implements MeshClient {
     return this.notifier.subscribe(listener);
   }
 
+  /** Every event of the node as it happens, uncoalesced (the library's typed events, lib/mesh.ts). */
+  onNodeEvent(listener: (event: NodeEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   close(): void {
     if (this.closed) return;
     this.leave();
@@ -253,6 +273,7 @@ export class MeshDriver implements MeshClient {
     this.transport.destroy();
     this.signaling.close();
     this.notifier.close();
+    this.eventListeners.clear();
   }
 
   // ---- ports --------------------------------------------------------------------------------
@@ -268,16 +289,9 @@ export class MeshDriver implements MeshClient {
   }
 
   private observe(event: NodeEvent): void {
+    for (const listener of this.eventListeners) listener(event);
     if (event.type !== 'rumor') return;
-    const { rumor } = event;
-    this.delivered.push({
-      id: rumorId(rumor.origin, rumor.seq),
-      origin: rumor.origin,
-      text: rumor.payload,
-      hops: rumor.hops,
-      sentAt: rumor.sentAt,
-      receivedAt: event.receivedAt,
-    });
+    this.delivered.push(deliveredRumor(event));
     if (this.delivered.length > MAX_KEPT_RUMORS) this.delivered.splice(0, this.delivered.length - MAX_KEPT_RUMORS);
   }
 
