@@ -18,6 +18,8 @@ import { repoRoot } from './server.ts';
 export type HostRequest =
   | { op: 'publish'; peer: number; text: string }
   | { op: 'add'; peer: number; delta: number }
+  | { op: 'invite'; peer: number }
+  | { op: 'complete'; peer: number; code: string }
   | { op: 'state' }
   | { op: 'close' };
 
@@ -32,7 +34,8 @@ export interface PeerState {
 
 export type HostReply =
   | { ok: true; op: 'publish'; rumorId: string }
-  | { ok: true; op: 'add' | 'close' }
+  | { ok: true; op: 'add' | 'close' | 'complete' }
+  | { ok: true; op: 'invite'; code: string }
   | { ok: true; op: 'state'; peers: PeerState[]; rssBytes: number; heapUsedBytes: number }
   | { ok: false; error: string };
 
@@ -54,7 +57,8 @@ export interface PeerHost {
   output(): string;
 }
 
-const REQUEST_TIMEOUT_MS = 60_000;
+/** A bound for a CPU-starved host (two shared cores, dozens of WebRTC peers per process). */
+const REQUEST_TIMEOUT_MS = 180_000;
 
 export async function startPeerHost(options: PeerHostOptions): Promise<PeerHost> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'e2e/peer-host.ts')], {

@@ -30,13 +30,18 @@ function peerAt(index: number): Mesh {
   return peer;
 }
 
-function handle(req: HostRequest): HostReply {
+async function handle(req: HostRequest): Promise<HostReply> {
   switch (req.op) {
     case 'publish':
       return { ok: true, op: 'publish', rumorId: peerAt(req.peer).publish(req.text) };
     case 'add':
       peerAt(req.peer).counter.add(req.delta);
       return { ok: true, op: 'add' };
+    case 'invite':
+      return { ok: true, op: 'invite', code: await peerAt(req.peer).invite() };
+    case 'complete':
+      await peerAt(req.peer).completeInvite(req.code);
+      return { ok: true, op: 'complete' };
     case 'state': {
       const memory = process.memoryUsage();
       return {
@@ -61,12 +66,16 @@ function handle(req: HostRequest): HostReply {
 }
 
 const input = createInterface({ input: process.stdin });
+// One request at a time, answered in order (the parent pairs lines with requests).
+let chain = Promise.resolve();
 input.on('line', (line) => {
-  try {
-    reply(handle(JSON.parse(line) as HostRequest));
-  } catch (error: unknown) {
-    reply({ ok: false, error: error instanceof Error ? error.message : String(error) });
-  }
+  chain = chain.then(async () => {
+    try {
+      reply(await handle(JSON.parse(line) as HostRequest));
+    } catch (error: unknown) {
+      reply({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
 });
 input.once('close', () => {
   for (const p of peers) if (!p.closed) p.close();

@@ -128,6 +128,18 @@ class PublicMesh implements Mesh {
     return structuredClone(this.live().diagnostics());
   }
 
+  invite(): Promise<string> {
+    return inviteStep(() => this.live().createInvite());
+  }
+
+  acceptInvite(code: string): Promise<string> {
+    return inviteStep(() => this.live().acceptInvite(code));
+  }
+
+  completeInvite(answer: string): Promise<void> {
+    return inviteStep(() => this.live().completeInvite(answer));
+  }
+
   on<E extends MeshEventName>(event: E, listener: (payload: MeshEvents[E]) => void): () => void {
     this.live();
     if (!EVENT_NAMES.includes(event)) {
@@ -169,6 +181,16 @@ class PublicMesh implements Mesh {
       this.server = server;
       this.events.emit('server', server);
     }
+  }
+}
+
+/** A bad or stale invite code is the caller's to fix: a coded error naming the code. */
+async function inviteStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error: unknown) {
+    if (error instanceof MeshError) throw error;
+    throw new MeshError('bad-option', error instanceof Error ? error.message : String(error), 'code');
   }
 }
 

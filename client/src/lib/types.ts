@@ -49,6 +49,13 @@ export interface Mesh {
   stats(): MeshStats;
   /** Debugging counters (links, signals, drops by reason). */
   diagnostics(): MeshDiagnostics;
+  /**
+   * A first link with no server nor shared browser: `invite()` makes a code for another device,
+   * `acceptInvite(code)` there returns the answer code, `completeInvite(answer)` here opens the link.
+   */
+  invite(): Promise<string>;
+  acceptInvite(code: string): Promise<string>;
+  completeInvite(answer: string): Promise<void>;
   on<E extends MeshEventName>(event: E, listener: (payload: MeshEvents[E]) => void): () => void;
   /** Says goodbye to the neighbours and stops; idempotent. */
   close(): void;
