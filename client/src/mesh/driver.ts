@@ -61,6 +61,19 @@ const realClock: Clock = {
   },
 };
 
+/** A node's rumor event as the contract's plain record. */
+export function deliveredRumor(event: Extract<NodeEvent, { type: 'rumor' }>): DeliveredRumor {
+  const { rumor } = event;
+  return {
+    id: rumorId(rumor.origin, rumor.seq),
+    origin: rumor.origin,
+    text: rumor.payload,
+    hops: rumor.hops,
+    sentAt: rumor.sentAt,
+    receivedAt: event.receivedAt,
+  };
+}
+
 export class MeshDriver implements MeshClient {
   readonly id: PeerId;
   readonly settings: MeshSettings;
@@ -78,6 +91,7 @@ export class MeshDriver implements MeshClient {
   private serverMissed = false;
   private firstLinkAt: number | undefined;
   private aggregateValue_ = 0;
+  private readonly eventListeners = new Set<(event: NodeEvent) => void>();
 
   constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE) {
     const identity = settings.identity;
@@ -278,6 +292,12 @@ export class MeshDriver implements MeshClient {
     return this.notifier.subscribe(listener);
   }
 
+  /** Every event of the node as it happens, uncoalesced (the library's typed events, lib/mesh.ts). */
+  onNodeEvent(listener: (event: NodeEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   close(): void {
     if (this.closed) return;
     this.leave();
@@ -288,6 +308,7 @@ export class MeshDriver implements MeshClient {
     this.signaling.close();
     this.local?.close();
     this.notifier.close();
+    this.eventListeners.clear();
   }
 
   // ---- invites ------------------------------------------------------------------------------
@@ -365,16 +386,9 @@ export class MeshDriver implements MeshClient {
   }
 
   private observe(event: NodeEvent): void {
+    for (const listener of this.eventListeners) listener(event);
     if (event.type !== 'rumor') return;
-    const { rumor } = event;
-    this.delivered.push({
-      id: rumorId(rumor.origin, rumor.seq),
-      origin: rumor.origin,
-      text: rumor.payload,
-      hops: rumor.hops,
-      sentAt: rumor.sentAt,
-      receivedAt: event.receivedAt,
-    });
+    this.delivered.push(deliveredRumor(event));
     if (this.delivered.length > MAX_KEPT_RUMORS) this.delivered.splice(0, this.delivered.length - MAX_KEPT_RUMORS);
   }
 

@@ -45,7 +45,8 @@ export class ChangeNotifier {
   }
 }
 
-function reportListenerError(error: unknown): void {
+/** Rethrows a listener's error outside the caller's stack (shared with lib/events.ts). */
+export function reportListenerError(error: unknown): void {
   // Surfaces in the console (and so in e2e tab logs) without unwinding the driver.
   setTimeout(() => {
     throw error;

@@ -1,8 +1,8 @@
 import type { Identity } from '../identity/identity.ts';
 import type { PeerId } from '../core/ids.ts';
 import type { OptionsInput } from '../core/options.ts';
-import type { MeshClient, MeshSettings } from './contract.ts';
-import { MeshDriver } from './driver.ts';
+import type { MeshSettings } from './contract.ts';
+import { MeshDriver, type Place } from './driver.ts';
 
 export interface StartMeshSettings extends MeshSettings {
   /** Signaling server URL; default: the page's own origin. */
@@ -33,8 +33,8 @@ const DEFAULT_JOIN_TIMEOUT_MS = 5000;
  *   installTestHook(client);
  *   renderPage(root, client);
  */
-export async function startMesh(settings: StartMeshSettings): Promise<MeshClient> {
-  const driver = new MeshDriver(settings);
+export async function startMesh(settings: StartMeshSettings, place?: Place): Promise<MeshDriver> {
+  const driver = new MeshDriver(settings, place);
   let first: Promise<PeerId[]>;
   try {
     first = driver.join();

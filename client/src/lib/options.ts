@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { asPeerId } from '../core/ids.ts';
+import { createOptions, DEFAULT_OPTIONS, type OptionsInput } from '../core/options.ts';
+import type { StartMeshSettings } from '../mesh/start.ts';
+import { PEER_ID_PATTERN, ROOM_PATTERN } from '../../../signaling-server/src/protocol.ts';
+import { MeshError } from './errors.ts';
+
+/** A STUN or TURN server (the shape of the browser's RTCIceServer). */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/**
+ * Options of joinMesh. Besides those below, every protocol option of the gossip node may be given
+ * (mode, periodMs, fanout, activeViewSize, ...; see the README's options table): defaults are
+ * the core's own (core/options.ts).
+ */
+export interface MeshOptions extends OptionsInput {
+  /** Signaling server URL (http, https, ws or wss). Default in a page: the page's own origin; required in Node. */
+  signaling?: string;
+  /** Room to join: 1-64 of [A-Za-z0-9_.-]. Required. */
+  room: string;
+  /** This peer's id: 1-64 of [A-Za-z0-9_-]. Default: 16 random characters. */
+  peerId?: string;
+  /** STUN/TURN servers. Default [] (peers on one host or LAN). */
+  iceServers?: IceServer[];
+  /** How long joinMesh waits for the server before resolving with a mesh that keeps trying. Default 5000 ms. */
+  joinTimeoutMs?: number;
+}
+
+const LIB_KEYS = ['signaling', 'room', 'peerId', 'iceServers', 'joinTimeoutMs'] as const;
+const NODE_KEYS = new Set(Object.keys(DEFAULT_OPTIONS));
+const SIGNALING_PROTOCOLS = ['http:', 'https:', 'ws:', 'wss:'];
+
+const libSchema = z.object({
+  signaling: z
+    .string()
+    .refine((raw) => URL.canParse(raw) && SIGNALING_PROTOCOLS.includes(new URL(raw).protocol), {
+      message: 'must be an http(s) or ws(s) URL',
+    })
+    .optional(),
+  room: z.string({ error: 'is required (a string)' }).regex(ROOM_PATTERN, 'must match [A-Za-z0-9_.-]{1,64}'),
+  peerId: z.string().regex(PEER_ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}').optional(),
+  iceServers: z
+    .array(
+      z.object({
+        urls: z.union([z.string(), z.array(z.string())]),
+        username: z.string().optional(),
+        credential: z.string().optional(),
+      }),
+    )
+    .optional(),
+  joinTimeoutMs: z.number().int().min(0).max(600_000).optional(),
+});
+
+/** The checked options: what the driver takes, plus the server URL as given (undefined: the page's origin). */
+export interface ParsedOptions {
+  settings: StartMeshSettings;
+  signaling: string | undefined;
+}
+
+/** Checks `options` (untrusted: plain JS callers) and names the first option at fault. */
+export function parseMeshOptions(options: unknown, { signalingRequired }: { signalingRequired: boolean }): ParsedOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new MeshError('bad-option', 'joinMesh takes one options object, e.g. { room: "lobby" }', 'options');
+  }
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const unknown = Object.keys(given).find((key) => !NODE_KEYS.has(key) && !(LIB_KEYS as readonly string[]).includes(key));
+  if (unknown !== undefined) throw new MeshError('bad-option', `unknown option "${unknown}"`, unknown);
+  if (signalingRequired && given['signaling'] === undefined) {
+    throw new MeshError('bad-option', 'is required here (the URL of a signaling server)', 'signaling');
+  }
+  const lib = libSchema.safeParse(Object.fromEntries(LIB_KEYS.map((key) => [key, given[key]])));
+  if (!lib.success) {
+    const issue = lib.error.issues[0];
+    const option = String(issue?.path[0] ?? 'options');
+    throw new MeshError('bad-option', issue?.message ?? 'invalid', option);
+  }
+  const nodeOptions = Object.fromEntries(Object.entries(given).filter(([key]) => NODE_KEYS.has(key))) as OptionsInput;
+  const node = checkNodeOptions(nodeOptions);
+  const { signaling, room, peerId, iceServers, joinTimeoutMs } = lib.data;
+  const settings: StartMeshSettings = {
+    room,
+    mode: node.mode,
+    periodMs: node.periodMs,
+    fanout: node.fanout,
+    nodeOptions: Object.fromEntries(
+      Object.entries(nodeOptions).filter(([key]) => key !== 'mode' && key !== 'periodMs' && key !== 'fanout'),
+    ),
+    ...(signaling !== undefined ? { serverUrl: signaling } : {}),
+    ...(peerId !== undefined ? { peerId: asPeerId(peerId) } : {}),
+    ...(iceServers !== undefined ? { iceServers: iceServers.map(iceServer) } : {}),
+    ...(joinTimeoutMs !== undefined ? { joinTimeoutMs } : {}),
+  };
+  return { settings, signaling };
+}
+
+/** The core validates its own options; this finds which one it refused so the error can name it. */
+function checkNodeOptions(options: OptionsInput): ReturnType<typeof createOptions> {
+  try {
+    return createOptions(options);
+  } catch (whole: unknown) {
+    for (const [key, value] of Object.entries(options)) {
+      try {
+        createOptions({ [key]: value });
+      } catch (error: unknown) {
+        throw new MeshError('bad-option', describe(error), key);
+      }
+    }
+    // Each is fine alone; together they conflict (maxActiveViewSize < activeViewSize).
+    throw new MeshError('bad-option', describe(whole), 'maxActiveViewSize');
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Without the optional fields that were not given (exactOptionalPropertyTypes). */
+function iceServer(server: { urls: string | string[]; username?: string | undefined; credential?: string | undefined }): IceServer {
+  return {
+    urls: server.urls,
+    ...(server.username !== undefined ? { username: server.username } : {}),
+    ...(server.credential !== undefined ? { credential: server.credential } : {}),
+  };
+}

@@ -1,0 +1,63 @@
+import type { DeliveredRumor, MeshAggregates, MeshDiagnostics, MeshStats } from '../mesh/contract.ts';
+import type { Mode } from '../core/options.ts';
+import type { RegisterValue } from '../core/wire.ts';
+
+export type { DeliveredRumor, MeshAggregates, MeshDiagnostics, MeshStats, Mode, RegisterValue };
+
+/** Events of a Mesh and their payloads: `mesh.on('rumor', (rumor) => ...)` returns an unsubscribe. */
+export interface MeshEvents {
+  /** A rumor reached this peer (its own publishes included, with hops 0), once per rumor. */
+  rumor: DeliveredRumor;
+  /** The shared counter's value changed (by this peer or another). */
+  counter: number;
+  /** The shared register got a newer value (last writer wins). */
+  register: RegisterValue;
+  /** This peer's open neighbour links changed: the ids of the neighbours now. */
+  peers: string[];
+  /** The signaling server connection came up (true) or dropped (false); the mesh carries on either way. */
+  server: boolean;
+}
+
+export type MeshEventName = keyof MeshEvents;
+
+/** One peer in a room. Every method throws MeshError('closed') after close(). */
+export interface Mesh {
+  /** This peer's id (unique in the room). */
+  readonly id: string;
+  readonly room: string;
+  /** Spreads `text` to every peer of the room; returns the rumor's id. Up to 8 KiB of text. */
+  publish(text: string): string;
+  /** The shared PN-counter: every peer's adds, summed. */
+  readonly counter: { add(delta: number): void; readonly value: number };
+  /** The shared last-writer-wins register (null before anyone set it). */
+  readonly register: { set(value: string): void; readonly value: RegisterValue | null };
+  /** Network-wide estimates by push-sum, per 10 s epoch (null before the first estimate). */
+  readonly aggregates: {
+    readonly size: number | null;
+    readonly average: number | null;
+    readonly min: number | null;
+    readonly max: number | null;
+    /** This peer's value for average, min and max (counts from the next epoch). */
+    setValue(value: number): void;
+  };
+  /** Ids of the peers this one has an open link to. */
+  neighbors(): string[];
+  /** Rumors seen so far (the last 2000), oldest first. */
+  rumors(): DeliveredRumor[];
+  /** True while the signaling server connection is up. */
+  readonly serverConnected: boolean;
+  stats(): MeshStats;
+  /** Debugging counters (links, signals, drops by reason). */
+  diagnostics(): MeshDiagnostics;
+  /**
+   * A first link with no server nor shared browser: `invite()` makes a code for another device,
+   * `acceptInvite(code)` there returns the answer code, `completeInvite(answer)` here opens the link.
+   */
+  invite(): Promise<string>;
+  acceptInvite(code: string): Promise<string>;
+  completeInvite(answer: string): Promise<void>;
+  on<E extends MeshEventName>(event: E, listener: (payload: MeshEvents[E]) => void): () => void;
+  /** Says goodbye to the neighbours and stops; idempotent. */
+  close(): void;
+  readonly closed: boolean;
+}
