@@ -19,6 +19,9 @@ export interface MainConfig {
   turn: TurnConfig | undefined;
   logLevel: LogLevel;
   shutdownMs: number;
+  /** Undefined: the server's defaults. */
+  maxSocketsPerAddress: number | undefined;
+  addressEventsPerSec: number | undefined;
 }
 
 /** `help`: print USAGE to stdout and exit 0. */
@@ -43,6 +46,8 @@ Environment (flags win over PORT and HOST):
   TURN_TTL_SEC    lifetime of minted TURN credentials (default 3600)
   LOG_LEVEL       ${LOG_LEVELS.join('|')} (default info); JSON lines on stderr
   SHUTDOWN_MS     on SIGTERM, clients are told to move and cut after this (default 5000)
+  MAX_SOCKETS_PER_ADDRESS   live sockets from one address (default 256)
+  ADDRESS_EVENTS_PER_SEC    requests per second from one address (default 1000)
 
 Endpoints: GET /healthz (liveness, Redis state), GET /metrics (Prometheus text).`;
 
@@ -157,5 +162,13 @@ function parseOperations(env: Readonly<Record<string, string | undefined>>): Omi
   const shutdownRaw = pick(env['SHUTDOWN_MS']);
   const shutdownMs = shutdownRaw === undefined ? 5000 : parseIntIn('SHUTDOWN_MS', shutdownRaw, 0, 600_000);
   if (typeof shutdownMs === 'string') return shutdownMs;
-  return { redisUrl, instanceId, iceServers, turn, logLevel, shutdownMs };
+  const limit = (name: string): number | undefined | string => {
+    const raw = pick(env[name]);
+    return raw === undefined ? undefined : parseIntIn(name, raw, 1, 1_000_000);
+  };
+  const maxSocketsPerAddress = limit('MAX_SOCKETS_PER_ADDRESS');
+  if (typeof maxSocketsPerAddress === 'string') return maxSocketsPerAddress;
+  const addressEventsPerSec = limit('ADDRESS_EVENTS_PER_SEC');
+  if (typeof addressEventsPerSec === 'string') return addressEventsPerSec;
+  return { redisUrl, instanceId, iceServers, turn, logLevel, shutdownMs, maxSocketsPerAddress, addressEventsPerSec };
 }

@@ -32,6 +32,7 @@ export const REJECT_REASONS = [
   'too-many-sockets',
   'origin',
   'slow-reader',
+  'draining',
   'abuse',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -103,7 +103,7 @@ describe('main.ts', () => {
   }, 20_000);
 });
 
-const OPS_DEFAULTS = { redisUrl: undefined, instanceId: undefined, iceServers: [], turn: undefined, logLevel: 'info', shutdownMs: 5000 };
+const OPS_DEFAULTS = { redisUrl: undefined, instanceId: undefined, iceServers: [], turn: undefined, logLevel: 'info', shutdownMs: 5000, maxSocketsPerAddress: undefined, addressEventsPerSec: undefined };
 
 describe('parseConfig', () => {
   const parse = (env: Record<string, string>, argv: string[] = []) => parseConfig(env, argv, '/default/dist');

@@ -73,6 +73,8 @@ try {
     turn: config.turn,
     logger,
     shutdownMs: config.shutdownMs,
+    ...(config.maxSocketsPerAddress !== undefined ? { maxSocketsPerAddress: config.maxSocketsPerAddress } : {}),
+    ...(config.addressEventsPerSec !== undefined ? { addressEventsPerSec: config.addressEventsPerSec } : {}),
   });
 } catch (err: unknown) {
   process.stderr.write(

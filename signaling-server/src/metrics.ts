@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { REJECT_REASONS, type RejectReason } from './handlers.ts';
 
 /**
@@ -24,6 +24,8 @@ export interface Gauges {
 export function createMetrics(instanceId: string, gauges: Gauges): SignalingMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ instance: instanceId });
+  // process_cpu_seconds_total, process_resident_memory_bytes, event loop lag: per instance.
+  collectDefaultMetrics({ register: registry });
   const gauge = (name: string, help: string, read: () => number): void => {
     new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
   };

@@ -16,8 +16,23 @@ export interface SignalingServerOptions {
   staticDir: string | undefined;
   /** Largest socket.io message in bytes; bigger ones close the connection. Default 32 KiB. */
   maxHttpBufferSize: number;
-  /** CORS origin(s) allowed to connect. Default '*' (fine for local use). */
-  corsOrigin: string | string[];
+  /**
+   * Browser origins allowed to connect besides the server's own and localhost; '*' allows any.
+   * Requests without an Origin (non-browser clients) are allowed. Default none.
+   */
+  allowedOrigins: string[];
+  /** Live sockets from one address; more are refused ('too-many-sockets'). Default 256. */
+  maxSocketsPerAddress: number;
+  /** Live long-polling sessions from one address (each costs a pending request). Default 16. */
+  maxPollingPerAddress: number;
+  /** Requests per second from one socket (burst twice that); over it is 'rate-limited', a bad payload. Default 50. */
+  socketEventsPerSec: number;
+  /** Signals per second from one peer to one target (burst twice that). Default 25. */
+  pairSignalsPerSec: number;
+  /** Requests per second from one address, all its sockets together (burst twice that). Default 1000. */
+  addressEventsPerSec: number;
+  /** Bytes queued towards one socket before it counts as a slow reader and is cut. Default 1 MiB. */
+  maxQueuedBytes: number;
   /** Invalid payloads tolerated per socket; the next one disconnects it. Default 5. */
   maxBadPayloads: number;
   /** Where rooms live. Default: in memory, or in Redis when `redisUrl` is set. */
@@ -46,7 +61,13 @@ export const DEFAULT_SIGNALING_OPTIONS: Readonly<SignalingServerOptions> = {
   introductions: 4,
   staticDir: undefined,
   maxHttpBufferSize: 32 * 1024,
-  corsOrigin: '*',
+  allowedOrigins: [],
+  maxSocketsPerAddress: 256,
+  maxPollingPerAddress: 16,
+  socketEventsPerSec: 50,
+  pairSignalsPerSec: 25,
+  addressEventsPerSec: 1000,
+  maxQueuedBytes: 1024 * 1024,
   maxBadPayloads: 5,
   registry: undefined,
   random: Math.random,
@@ -68,7 +89,13 @@ const optionsSchema = z.object({
   introductions: z.number().int().min(1).max(1000),
   staticDir: z.string().min(1).optional(),
   maxHttpBufferSize: z.number().int().min(1024),
-  corsOrigin: z.union([z.string(), z.array(z.string())]),
+  allowedOrigins: z.array(z.string().min(1)),
+  maxSocketsPerAddress: z.number().int().min(1),
+  maxPollingPerAddress: z.number().int().min(0),
+  socketEventsPerSec: z.number().positive(),
+  pairSignalsPerSec: z.number().positive(),
+  addressEventsPerSec: z.number().positive(),
+  maxQueuedBytes: z.number().int().min(1024),
   maxBadPayloads: z.number().int().min(0),
   registry: obj<RoomRegistry>().optional(),
   random: fn<Random>(),

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { describeIssues, type ClientToServerEvents, type ServerToClientEvents } from '#signaling/protocol';
-import { createHandlers, route, type Member, type Outcome, type RejectReason, type Session } from './handlers.ts';
+import { createAdmission, queuedBytes } from './admission.ts';
+import { createHandlers, reject as refusal, route, type Member, type Outcome, type RejectReason, type Session } from './handlers.ts';
+import { originAllowed } from './limits.ts';
 import { countRejection, createMetrics } from './metrics.ts';
 import { createRedisRegistry, redisConnection, type RedisRegistry } from './redis-registry.ts';
 import { createMemoryRegistry } from './registry.ts';
@@ -98,7 +100,10 @@ export async function createSignalingServer(
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   };
-  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const admission = createAdmission(opts, () => draining, reject);
+  // Against slow clients: bounded headers, and requests that must finish in time.
+  const httpOptions = { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
+  const httpServer = createServer(httpOptions, (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       // Alive while not draining; Redis being down is reported, not fatal: local peers are served.
@@ -120,10 +125,12 @@ export async function createSignalingServer(
   const io: SignalingIo = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: opts.maxHttpBufferSize,
-    cors: { origin: opts.corsOrigin },
-    // A draining instance takes no new sockets: the client tries the next URL.
-    allowRequest: (_req, callback) => callback(draining ? 'draining' : null, !draining),
+    // Cross-origin pages: only the allowed ones (same-origin pages need no CORS).
+    cors: { origin: (origin, callback) => callback(null, originAllowed(origin, undefined, opts.allowedOrigins)) },
+    // Draining, Origin, sockets and polling sessions per address (admission.ts).
+    allowRequest: (req, callback) => admission.allowRequest(req, callback),
   });
+  io.engine.on('connection', (conn: Parameters<typeof admission.track>[0]) => admission.track(conn));
   const adapterClients = redisRegistry && opts.redisUrl !== undefined
     ? [redisConnection(opts.redisUrl, { offlineQueue: true }), redisConnection(opts.redisUrl, { offlineQueue: true })] as const
     : undefined;
@@ -132,15 +139,28 @@ export async function createSignalingServer(
     io.adapter(createAdapter(adapterClients[0], adapterClients[1], { key: 'gm-socket.io' }));
   }
 
-  const deliver = (outcome: Outcome): void => {
+  /** Relays `outcome`'s signal; returns the outcome to answer (a refusal if the target cannot take it). */
+  const deliver = (outcome: Outcome, member: Member | undefined): Outcome => {
     const relay = outcome.relay;
-    if (!relay) return;
+    if (!relay || !member) return outcome;
+    if (!admission.signalAllowed(member.room, member.peerId, relay.to, opts.now())) {
+      return refusal('too many signals to this peer: slow down', 'rate-limited');
+    }
     // A local target is reached directly; another instance's through the adapter.
     const local = io.sockets.sockets.get(relay.to);
-    if (local) local.emit('signal', relay.message);
-    else io.to(relay.to).emit('signal', relay.message);
+    if (local) {
+      // A reader that does not keep up is cut, not buffered for: the server's memory is bounded.
+      if (queuedBytes(local.conn) > opts.maxQueuedBytes) {
+        reject('slow-reader');
+        log.warn({ event: 'cut', socket: local.id, reason: 'slow-reader' }, 'cut a slow reader');
+        local.disconnect(true);
+        return refusal('the target peer is not reading: try again later', 'unknown-peer', false);
+      }
+      local.emit('signal', relay.message);
+    } else io.to(relay.to).emit('signal', relay.message);
     counters.signalsRelayed++;
     metrics.signalsRelayed.inc();
+    return outcome;
   };
 
   let lastSocketGone: (() => void) | undefined;
@@ -191,7 +211,7 @@ export async function createSignalingServer(
           await registry.release(outcome.joined.room, outcome.joined.peerId, socket.id);
         }
       }
-      deliver(outcome);
+      outcome = deliver(outcome, session.member);
       routed.ack?.(outcome.reply);
       if (outcome.rejected) {
         reject(outcome.rejected.reason);
@@ -202,6 +222,14 @@ export async function createSignalingServer(
 
     // One entry point for every event, so unknown names are caught like any other bad input.
     socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (!admission.requestAllowed(socket.id, address, opts.now())) {
+        // Refused before queueing, so a flood costs no memory; it counts towards the cut-off.
+        const last = args.at(-1);
+        if (typeof last === 'function') (last as (reply: unknown) => void)({ ok: false, error: 'rate limited: slow down' });
+        reject('rate-limited');
+        countBad();
+        return;
+      }
       enqueue(() => run(event, args));
     });
 
