@@ -10,8 +10,9 @@
  * - a tab whose only neighbour dies while the server is down (the one case the mesh cannot heal
  *   by itself) shows "isolated: no neighbours and no server", and links again once the server is
  *   back and a new tab joins;
- * - a tab frozen (as Chromium freezes background tabs) for longer than a gossip period but less
- *   than deadAfterMs catches up on what it missed when it wakes, and keeps its links.
+ * - a tab frozen (as Chromium freezes background tabs) for longer than a gossip period catches up
+ *   on what it missed when it wakes, and is part of the mesh again (frozen past the failure
+ *   detector's deadAfterMs it is evicted meanwhile and links again: e2e/failure-detection.spec.ts).
  *
  * Abrupt kills and sleeps go through the DevTools protocol (e2e/churn.ts: Page.crash, and
  * Debugger.pause, since Chromium ignores Page.setWebLifecycleState for a visible headless page);
@@ -34,7 +35,7 @@ const SPREAD_TIMEOUT_MS = 30_000;
 const HEAL_TIMEOUT_MS = DEFAULT_OPTIONS.deadAfterMs + 3 * DEFAULT_OPTIONS.connectTimeoutMs;
 /** socket.io's reconnection back-off is capped at 5 s; the rejoin follows. */
 const RECONNECT_TIMEOUT_MS = 30_000;
-/** The frozen tab's sleep: more than a gossip period, less than the time to be declared dead. */
+/** The frozen tab's sleep: more than a gossip period (and than the time to be declared dead). */
 const SLEEP_MS = 8_000;
 
 test.describe.configure({ timeout: 300_000 });
@@ -208,9 +209,8 @@ test.describe('serverless propagation', () => {
     });
   });
 
-  test('a tab frozen for longer than a period catches up when it wakes and is not evicted', async ({ server, openTabs, context }) => {
+  test('a tab frozen for longer than a period catches up when it wakes and is part of the mesh again', async ({ server, openTabs, context }) => {
     expect(SLEEP_MS).toBeGreaterThan(DEFAULT_OPTIONS.periodMs);
-    expect(SLEEP_MS).toBeLessThan(DEFAULT_OPTIONS.deadAfterMs);
     await installProbes(context);
     const tabs = await openTabs(8);
     await waitForMeshReady(tabs, MESH_TIMEOUT_MS);
@@ -225,8 +225,6 @@ test.describe('serverless propagation', () => {
 
     const sleeper = tabs[3] as Page;
     const others = tabs.filter((t) => t !== sleeper);
-    const sleeperId = await hook(sleeper).id();
-    const neighborsBefore = await hook(sleeper).neighbors();
 
     const frozen = await freezeTab(sleeper);
     // While it sleeps: 3 rumors and 3 increments from the others.
@@ -258,13 +256,8 @@ test.describe('serverless propagation', () => {
     // Same machine clock; a few ms of slack between this process and the tab.
     for (const rumor of got) expect(rumor.receivedAt, `${rumor.id} arrived after the wake`).toBeGreaterThanOrEqual(wokeAt - 5);
 
-    // Not evicted: it keeps every link it had, and each of those neighbours still lists it.
-    expect(await hook(sleeper).neighbors()).toEqual(expect.arrayContaining(neighborsBefore));
-    const views = await meshSnapshot(others);
-    for (const view of views) {
-      if (neighborsBefore.includes(view.id)) expect(view.neighbors, `${view.label} still links to the sleeper`).toContain(sleeperId);
-    }
-    // And it is still part of the mesh: a rumor from it reaches everyone.
+    // Part of the mesh again (links listed at both ends, the server still down): a rumor from it reaches everyone.
+    await waitForConnectedMesh(tabs, { maxDegree: CAP, timeoutMs: MESH_TIMEOUT_MS, symmetric: true });
     const awake = await publish(sleeper, 'awake again');
     await waitForRumor(tabs, awake, SPREAD_TIMEOUT_MS);
     test.info().annotations.push({ type: 'sleep', description: `timers stalled ${Math.round(stalledMs)} ms; woke ${wokeAt - frozen.frozenAt} ms after the freeze` });
