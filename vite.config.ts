@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { nodePolyfills } from 'vite-plugin-node-polyfills';
+import { serviceWorkerPlugin } from './client/src/offline/vite-plugin.ts';
 
 const root = resolve(import.meta.dirname, 'client');
 
@@ -8,7 +9,9 @@ const root = resolve(import.meta.dirname, 'client');
 export default defineConfig({
   root,
   // simple-peer 9 expects Node's buffer/process/events/stream in the browser; never in Node tests.
-  plugins: process.env['VITEST'] ? [] : [nodePolyfills({ include: ['buffer', 'process', 'events', 'stream', 'util'], globals: { Buffer: true, process: true, global: true } })],
+  plugins: process.env['VITEST']
+    ? []
+    : [nodePolyfills({ include: ['buffer', 'process', 'events', 'stream', 'util'], globals: { Buffer: true, process: true, global: true } }), serviceWorkerPlugin()],
   build: {
     outDir: resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,

@@ -1,5 +1,6 @@
 import './ui/style.css';
 import { installTestHook } from './mesh/hook.ts';
+import { registerServiceWorker } from './offline/register.ts';
 import { startMesh } from './mesh/start.ts';
 import { renderSettingsErrors, renderStartError, renderStarting } from './ui/notices.ts';
 import { renderPage } from './ui/page.ts';
@@ -32,6 +33,7 @@ async function main(root: HTMLElement): Promise<void> {
   });
 }
 
+registerServiceWorker();
 const root = document.getElementById('app');
 if (root === null) throw new Error('index.html has no #app element');
 void main(root);

@@ -328,3 +328,29 @@ describe('GossipNode: churn without a bootstrap service', () => {
     expect(net.node('e').neighbors().length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('GossipNode: admission and routing', () => {
+  it('routes every message type to exactly one protocol module', () => {
+    // The constructor builds the route table and throws on a type with no owner or two.
+    expect(() => new TestNet().add('a')).not.toThrow();
+  });
+
+  it('refuses a register write stamped beyond the tolerated clock skew, and keeps its own', () => {
+    const net = new TestNet(31);
+    const node = net.add('a');
+    net.now = 10_000;
+    node.setRegister('mine');
+    node.receiveTrusted(id('b'), { t: 'state', counter: [], register: { value: 'forever', timestamp: Number.MAX_SAFE_INTEGER, origin: id('b') }, reply: false });
+    expect(node.registerValue()?.value).toBe('mine');
+    expect(node.stats().droppedByReason.future).toBe(1);
+  });
+
+  it('a later write wins over one stamped ahead by a fast clock it has seen', () => {
+    const net = new TestNet(32);
+    const node = net.add('a');
+    net.now = 10_000;
+    node.receiveTrusted(id('b'), { t: 'state', counter: [], register: { value: 'fast clock', timestamp: 40_000, origin: id('b') }, reply: false });
+    expect(node.setRegister('after it').timestamp).toBeGreaterThan(40_000);
+    expect(node.registerValue()?.value).toBe('after it');
+  });
+});

@@ -31,10 +31,16 @@ export interface MeshStats {
   bytesReceived: number;
   /** Rumor payload copies sent. */
   payloadsSent: number;
-  /** Links opened by signaling relayed through the mesh vs through the server. */
+  /** Links opened by signaling relayed through the mesh, the server, a tab of this browser, an invite. */
   linksViaMesh: number;
   linksViaServer: number;
+  linksViaLocal: number;
+  linksViaInvite: number;
+  /** How this peer's first link was signalled (how it joined); null before. */
+  joinedVia: JoinPath | null;
 }
+
+export type JoinPath = 'mesh' | 'server' | 'local' | 'invite';
 
 /** Network-wide estimates by push-sum gossip (core/aggregate.ts). */
 export interface MeshAggregates {
@@ -118,6 +124,12 @@ export interface MeshClient {
   setMode(mode: Mode): void;
   mode(): Mode;
   diagnostics(): MeshDiagnostics;
+  /** An invite code for a device that shares no server or browser with this one (transport/invite.ts). */
+  createInvite(): Promise<string>;
+  /** Takes an invite code; resolves with the answer code to hand back to the inviter. */
+  acceptInvite(code: string): Promise<string>;
+  /** Takes the answer to one of this peer's invites: the link opens. */
+  completeInvite(code: string): Promise<void>;
   /** Called after anything observable changed (throttle rendering on your side). */
   subscribe(listener: () => void): () => void;
   close(): void;
@@ -143,6 +155,9 @@ export type MeshTestHook = Pick<
   | 'setMode'
   | 'mode'
   | 'diagnostics'
+  | 'createInvite'
+  | 'acceptInvite'
+  | 'completeInvite'
 > & {
   readonly id: string;
   /** Ids as plain strings: a test compares them with ids read from other tabs. */

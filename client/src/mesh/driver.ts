@@ -4,6 +4,8 @@ import type { NodeEvent } from '../core/outbox.ts';
 import { encode, type RegisterValue, type SignalData } from '../core/wire.ts';
 import { Runtime } from '../runtime/runtime.ts';
 import type { Clock } from '../runtime/ports.ts';
+import { LocalTabs, roomChannel, type LocalChannel } from '../offline/local-tabs.ts';
+import { INVITE_TTL_MS, InviteError, decodeAnswer, decodeOffer, encodeInvite } from '../transport/invite.ts';
 import { SignalingClient } from '../transport/signaling.ts';
 import { WebRtcTransport, type SignalPath, type WebRtcTransportOptions } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
@@ -20,7 +22,9 @@ import { randomPeerId } from './peer-id.ts';
  * - Signals: a signal relayed through the mesh goes to the transport's link setup; the transport's
  *   own signals go through the mesh when the gossiped topology knows a path to the target, else
  *   through the signaling server, and as a last resort (server down) through the mesh anyway.
- * - Bootstrap: the signaling server's introductions.
+ * - Bootstrap: the signaling server's introductions; with the server gone, the tabs of this
+ *   browser in the same room (offline/local-tabs.ts), through which the first link is signalled.
+ * - Invites: a first link signalled by hand (a code pasted between devices, transport/invite.ts).
  * - Place: where the page or process hooks its exit (pagehide) and which WebRTC implementation
  *   it uses (the browser's, or @roamhq/wrtc in Node).
  */
@@ -34,6 +38,8 @@ export interface Place {
   onExit?(leave: () => void): () => void;
   /** A WebRTC implementation for Node (e.g. @roamhq/wrtc); tabs use their own. */
   wrtc?: WebRtcTransportOptions['wrtc'];
+  /** Where the room's tabs of this browser meet (a BroadcastChannel); none in Node. */
+  localChannel?(room: string): LocalChannel | null;
 }
 
 /** A tab: goodbye on pagehide, the browser's own WebRTC. */
@@ -42,6 +48,7 @@ export const BROWSER_PLACE: Place = {
     window.addEventListener('pagehide', leave);
     return () => window.removeEventListener('pagehide', leave);
   },
+  localChannel: roomChannel,
 };
 
 const realClock: Clock = {
@@ -58,10 +65,15 @@ export class MeshDriver implements MeshClient {
   private readonly runtime: Runtime;
   private readonly transport: WebRtcTransport;
   private readonly signaling: SignalingClient;
+  private readonly local: LocalTabs | null;
+  /** Invites this peer made that still wait for an answer: token -> expiry. */
+  private readonly invites = new Map<PeerId, number>();
   private readonly delivered: DeliveredRumor[] = [];
   private readonly notifier = new ChangeNotifier();
   private readonly stopWatchingExit: () => void;
   private closed = false;
+  /** The server was not reached in time, or dropped: the tabs of this browser are asked instead. */
+  private serverMissed = false;
   private firstLinkAt: number | undefined;
   private aggregateValue_ = 0;
 
@@ -86,9 +98,22 @@ export class MeshDriver implements MeshClient {
     this.signaling = new SignalingClient({
       ...(url !== undefined ? { url } : {}),
       onSignal: (from, data) => this.transport.handleSignal(from, data, 'server'),
-      onConnectionChange: () => this.changed(),
+      onConnectionChange: (connected) => {
+        if (!connected) this.serverMissed = true;
+        this.changed();
+      },
       onRejoin: (peers) => this.introduce(peers),
     });
+    const channel = place.localChannel?.(settings.room) ?? null;
+    this.local =
+      channel === null
+        ? null
+        : new LocalTabs({
+            self: this.id,
+            channel,
+            known: () => [...this.node.neighbors(), ...this.node.known()],
+            onSignal: (from, data) => this.transport.handleSignal(from, data, 'local'),
+          });
     this.runtime = new Runtime(
       { id: this.id, node: nodeOptions },
       {
@@ -100,7 +125,7 @@ export class MeshDriver implements MeshClient {
           disconnect: (peer) => this.transport.disconnect(peer),
         },
         signals: { deliver: (from, data) => this.transport.handleSignal(from, data, 'mesh') },
-        bootstrap: { introductions: () => this.signaling.introduce() },
+        bootstrap: { introductions: () => this.introductions() },
         observer: { event: (event) => this.observe(event), settled: () => this.changed() },
       },
     );
@@ -203,6 +228,9 @@ export class MeshDriver implements MeshClient {
       payloadsSent: this.runtime.counts.payloads,
       linksViaMesh: link.linksViaMesh,
       linksViaServer: link.linksViaServer,
+      linksViaLocal: link.linksViaLocal,
+      linksViaInvite: link.linksViaInvite,
+      joinedVia: link.joinedVia,
     };
   }
 
@@ -252,10 +280,73 @@ export class MeshDriver implements MeshClient {
     this.stopWatchingExit();
     this.transport.destroy();
     this.signaling.close();
+    this.local?.close();
     this.notifier.close();
   }
 
+  // ---- invites ------------------------------------------------------------------------------
+
+  /** An invite code for another device: its answer must come back through completeInvite. */
+  async createInvite(): Promise<string> {
+    this.assertOpen();
+    const token = asPeerId(`invite-${randomPeerId()}`);
+    const expiresAt = realClock.now() + INVITE_TTL_MS;
+    const offer = await this.transport.offerByHand(token, INVITE_TTL_MS);
+    if (offer.type !== 'offer') throw new InviteError('malformed', `WebRTC produced a ${offer.type}, not an offer`);
+    this.invites.set(token, expiresAt);
+    return encodeInvite({ v: 1, kind: 'offer', room: this.settings.room, from: this.id, token, sdp: offer.sdp, expiresAt });
+  }
+
+  /** Takes an invite made on another device; resolves with the answer code to hand back. */
+  async acceptInvite(code: string): Promise<string> {
+    this.assertOpen();
+    const offer = await decodeOffer(code, this.settings.room, realClock.now());
+    if (this.node.neighbors().includes(offer.from)) throw new InviteError('linked-already', `this tab is linked to ${offer.from} already`);
+    let answer;
+    try {
+      answer = await this.transport.answerByHand(offer.from, { type: 'offer', sdp: offer.sdp }, INVITE_TTL_MS);
+    } catch (error: unknown) {
+      throw new InviteError('linked-already', error instanceof Error ? error.message : String(error));
+    }
+    if (answer.type !== 'answer') throw new InviteError('malformed', `WebRTC produced a ${answer.type}, not an answer`);
+    return encodeInvite({ v: 1, kind: 'answer', from: this.id, to: offer.from, token: offer.token, sdp: answer.sdp });
+  }
+
+  /** The answer to one of our invites: the link opens. */
+  async completeInvite(code: string): Promise<void> {
+    this.assertOpen();
+    const answer = await decodeAnswer(code);
+    const expiresAt = this.invites.get(answer.token);
+    if (answer.to !== this.id || expiresAt === undefined) throw new InviteError('unknown-invite', 'this answer is for an invite this tab did not make (or already used)');
+    if (realClock.now() > expiresAt) throw new InviteError('expired', 'the invite expired before its answer came; make a new one');
+    try {
+      this.transport.completeByHand(answer.token, answer.from, { type: 'answer', sdp: answer.sdp });
+    } catch (error: unknown) {
+      throw new InviteError('linked-already', error instanceof Error ? error.message : String(error));
+    }
+    this.invites.delete(answer.token);
+  }
+
   // ---- ports --------------------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('mesh closed: this peer has left');
+  }
+
+  /** The first join did not answer in time: ask the tabs of this browser in the room. */
+  joinWithoutServer(): void {
+    this.serverMissed = true;
+    if (this.local !== null && !this.signaling.joined) void this.local.discover().then((peers) => this.introduce(peers));
+  }
+
+  /**
+   * The server's introductions; once the server has been missed (and while it is not back), the
+   * tabs of this browser in the room. Never both: with a server, links are signalled as before.
+   */
+  private introductions(): Promise<readonly PeerId[]> {
+    if (this.local === null || !this.serverMissed || this.signaling.connected) return this.signaling.introduce();
+    return this.local.discover();
+  }
 
   /** Read-only queries go to the node directly; anything that makes it act goes through the runtime. */
   private get node() {
@@ -289,6 +380,7 @@ export class MeshDriver implements MeshClient {
       void this.signaling.signal(to, data);
       return 'server';
     }
+    if (this.local?.signal(to, data) === true) return 'local';
     // No server: a random walk through the mesh may still find the peer.
     return this.runtime.act((node) => node.sendSignal(to, data)) ? 'mesh' : null;
   }

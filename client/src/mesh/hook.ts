@@ -29,6 +29,9 @@ export function installTestHook(client: MeshClient): MeshTestHook {
     mode: () => client.mode(),
     serverConnected: () => client.serverConnected(),
     diagnostics: () => structuredClone(client.diagnostics()),
+    createInvite: () => client.createInvite(),
+    acceptInvite: (code) => client.acceptInvite(code),
+    completeInvite: (code) => client.completeInvite(code),
   };
   Object.defineProperty(window, '__mesh', { value: hook, configurable: true, enumerable: false, writable: true });
   return hook;

@@ -44,8 +44,11 @@ export async function startMesh(settings: StartMeshSettings): Promise<MeshClient
   const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), joinTimeoutMs)));
   const introductions = await Promise.race([first, timedOut]);
   clearTimeout(timer);
-  // A slow server: the client runs anyway (not ready) and takes the introductions when they come.
-  if (introductions === null) void first.then((peers) => driver.introduce(peers));
-  else driver.introduce(introductions);
+  // A slow or absent server: the client runs anyway, asks the tabs of this browser meanwhile, and
+  // takes the server's introductions if they ever come.
+  if (introductions === null) {
+    driver.joinWithoutServer();
+    void first.then((peers) => driver.introduce(peers));
+  } else driver.introduce(introductions);
   return driver;
 }

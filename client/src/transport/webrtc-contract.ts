@@ -4,7 +4,8 @@ import type { SignalData } from '../core/wire.ts';
 
 /** What the WebRTC transport (webrtc.ts) takes from its driver and reports back. */
 
-export type SignalPath = 'mesh' | 'server';
+/** How a link's signaling travelled: through the mesh, the server, a tab of this browser, or an invite pasted by hand. */
+export type SignalPath = 'mesh' | 'server' | 'local' | 'invite';
 
 export interface WebRtcTransportOptions {
   self: PeerId;
@@ -41,6 +42,10 @@ export interface TransportStats {
   /** Which path carried the offer of each opened link. */
   linksViaMesh: number;
   linksViaServer: number;
+  linksViaLocal: number;
+  linksViaInvite: number;
+  /** The path of the first link this peer opened (how it joined), null before. */
+  joinedVia: SignalPath | null;
   linkTimeouts: number;
   /** Links given up because the peer never answered our first signal (see answerTimeoutMs). */
   linksUnanswered: number;

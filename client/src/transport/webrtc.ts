@@ -34,7 +34,8 @@ const MAX_EARLY_SIGNALS = 32;
 type Role = 'initiator' | 'responder' | 'knocking';
 
 interface Link {
-  readonly peer: PeerId;
+  /** Changes once for an invite: from its token to the joiner's id when the answer comes. */
+  peer: PeerId;
   role: Role;
   instance: SimplePeer.Instance | null;
   open: boolean;
@@ -45,6 +46,8 @@ interface Link {
   /** Any signal from the peer arrived (it is alive and the path works). */
   answered: boolean;
   answerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Invite links: their one complete signal (ICE gathered, no trickle) goes to the caller. */
+  handSignal: ((data: SignalData) => void) | null;
 }
 
 export class WebRtcTransport {
@@ -59,6 +62,8 @@ export class WebRtcTransport {
     linksOpened: 0,
     linksViaMesh: 0,
     linksViaServer: 0,
+    linksViaLocal: 0,
+    linksViaInvite: 0,
     linkTimeouts: 0,
     linksUnanswered: 0,
     linkErrors: 0,
@@ -73,6 +78,7 @@ export class WebRtcTransport {
     signalsDropped: 0,
   };
   private lastError: string | null = null;
+  private joinedVia: SignalPath | null = null;
   private destroyed = false;
 
   constructor(private readonly options: WebRtcTransportOptions) {
@@ -195,7 +201,47 @@ export class WebRtcTransport {
   stats(): TransportStats {
     let open = 0;
     for (const link of this.links.values()) if (link.open) open++;
-    return { ...this.counters, open, connecting: this.links.size - open, lastError: this.lastError };
+    return { ...this.counters, open, connecting: this.links.size - open, joinedVia: this.joinedVia, lastError: this.lastError };
+  }
+
+  // ---- links signalled by hand (invites, transport/invite.ts) -------------------------------
+
+  /**
+   * Starts a link whose offer (with every ICE candidate, no trickle) is handed back instead of
+   * sent: `token` names it until the answer says who took it. It waits `timeoutMs` for that.
+   */
+  offerByHand(token: PeerId, timeoutMs: number): Promise<SignalData> {
+    return new Promise((resolve, reject) => {
+      if (this.destroyed || this.links.has(token)) return reject(new Error(`cannot start invite ${token}`));
+      const link = this.newLink(token, 'initiator', timeoutMs);
+      link.offerVia = 'invite';
+      link.handSignal = resolve;
+      link.instance = this.createInstance(link, true, false);
+    });
+  }
+
+  /** Answers an offer made by hand: resolves with the answer to hand back. */
+  answerByHand(from: PeerId, offer: SignalData, timeoutMs: number): Promise<SignalData> {
+    return new Promise((resolve, reject) => {
+      if (this.destroyed || this.links.has(from)) return reject(new Error(`a link to ${from} exists already`));
+      const link = this.newLink(from, 'responder', timeoutMs);
+      link.offerVia = 'invite';
+      link.handSignal = resolve;
+      link.instance = this.createInstance(link, false, false);
+      this.signalInstance(link, offer);
+    });
+  }
+
+  /** The answer to an offer made by hand arrived: the link now belongs to `peer`. */
+  completeByHand(token: PeerId, peer: PeerId, answer: SignalData): void {
+    const link = this.links.get(token);
+    if (link === undefined || link.handSignal === null) throw new Error(`no open invite ${token}`);
+    if (this.links.has(peer)) throw new Error(`a link to ${peer} exists already`);
+    this.links.delete(token);
+    link.peer = peer;
+    link.handSignal = null;
+    this.links.set(peer, link);
+    this.signalInstance(link, answer);
   }
 
   /** Closes every link (nothing reported) and refuses new ones. */
@@ -207,7 +253,7 @@ export class WebRtcTransport {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private newLink(peer: PeerId, role: Role): Link {
+  private newLink(peer: PeerId, role: Role, timeoutMs = this.connectTimeoutMs): Link {
     const link: Link = {
       peer,
       role,
@@ -219,12 +265,13 @@ export class WebRtcTransport {
       timer: undefined,
       answered: false,
       answerTimer: undefined,
+      handSignal: null,
     };
     link.timer = setTimeout(() => {
       if (link.open || link.closed) return;
       this.counters.linkTimeouts++;
-      this.close(link, true, `link to ${peer} did not open within ${this.connectTimeoutMs} ms (${link.role})`);
-    }, this.connectTimeoutMs);
+      this.close(link, true, `link to ${link.peer} did not open within ${timeoutMs} ms (${link.role})`);
+    }, timeoutMs);
     this.links.set(peer, link);
     return link;
   }
@@ -234,10 +281,10 @@ export class WebRtcTransport {
     link.instance = this.createInstance(link, true);
   }
 
-  private createInstance(link: Link, initiator: boolean): SimplePeer.Instance {
+  private createInstance(link: Link, initiator: boolean, trickle = true): SimplePeer.Instance {
     const options: SimplePeer.Options = {
       initiator,
-      trickle: true,
+      trickle,
       // One 'data' event per channel message, strings kept as strings.
       objectMode: true,
       config: { iceServers: this.iceServers },
@@ -250,6 +297,10 @@ export class WebRtcTransport {
       const parsed = signalDataSchema.safeParse(raw);
       if (!parsed.success) {
         this.dropSignal(`unsendable signal for ${link.peer}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        return;
+      }
+      if (link.handSignal !== null) {
+        link.handSignal(parsed.data);
         return;
       }
       const via = this.emitSignal(link, parsed.data);
@@ -267,6 +318,9 @@ export class WebRtcTransport {
       this.counters.linksOpened++;
       if (link.offerVia === 'mesh') this.counters.linksViaMesh++;
       else if (link.offerVia === 'server') this.counters.linksViaServer++;
+      else if (link.offerVia === 'local') this.counters.linksViaLocal++;
+      else if (link.offerVia === 'invite') this.counters.linksViaInvite++;
+      this.joinedVia ??= link.offerVia;
       this.options.onLinkUp(link.peer);
     });
     instance.on('data', (chunk: unknown) => {
@@ -298,8 +352,9 @@ export class WebRtcTransport {
 
   private signalInstance(link: Link, data: SignalData): void {
     try {
-      // The core's schema is simple-peer's signal format (knock aside, which never gets here).
-      link.instance?.signal(data as unknown as SimplePeer.SignalData);
+      // The core's schema is simple-peer's signal format (knock aside, which never gets here); as
+      // JSON text, which signal() parses, since its types want an RTCIceCandidate instance.
+      link.instance?.signal(JSON.stringify(data));
     } catch (error: unknown) {
       this.close(link, true, `signal to link ${link.peer}: ${describe(error)}`);
     }

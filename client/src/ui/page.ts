@@ -6,6 +6,7 @@ import { MeshGraph } from './graph.ts';
 import { peerColor, shortId } from './peer.ts';
 import { settingsCard } from './settings-form.ts';
 import { card, peerChip } from './widgets.ts';
+import { inviteCard } from './invite-card.ts';
 
 /** Most rumors kept in the feed's DOM; older ones scroll off. */
 const FEED_LIMIT = 200;
@@ -20,7 +21,9 @@ function setFavicon(id: string): void {
   link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
-const STAT_ROWS: readonly { key: keyof MeshStats; label: string; bytes?: true }[] = [
+type CountKey = { [K in keyof MeshStats]: MeshStats[K] extends number ? K : never }[keyof MeshStats];
+
+const STAT_ROWS: readonly { key: CountKey; label: string; bytes?: true }[] = [
   { key: 'sent', label: 'Messages sent' },
   { key: 'received', label: 'Messages received' },
   { key: 'duplicates', label: 'Duplicate rumors' },
@@ -30,6 +33,8 @@ const STAT_ROWS: readonly { key: keyof MeshStats; label: string; bytes?: true }[
   { key: 'payloadsSent', label: 'Payload copies sent' },
   { key: 'linksViaMesh', label: 'Links via mesh' },
   { key: 'linksViaServer', label: 'Links via server' },
+  { key: 'linksViaLocal', label: 'Links via a tab of this browser' },
+  { key: 'linksViaInvite', label: 'Links via an invite' },
 ];
 
 /**
@@ -215,7 +220,7 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
         'main',
         { class: 'layout' },
         el('div', { class: 'col-left' }, graphCard, el('div', { class: 'row' }, peersCard, statsCard)),
-        el('div', { class: 'col-right' }, settingsPanel, stateCard, rumorsCard),
+        el('div', { class: 'col-right' }, settingsPanel, stateCard, rumorsCard, inviteCard(client)),
       ),
     ),
   );
