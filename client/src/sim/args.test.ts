@@ -25,7 +25,7 @@ function errorOf(argv: string[]): string {
 
 describe('parseArgs: one run', () => {
   it('defaults to 1000 nodes, push-pull, seed 1, with the report', () => {
-    expect(run([])).toEqual({ run: { nodes: 1000, mode: 'push-pull', seed: 1, periodMs: 1000 }, json: false, quiet: false });
+    expect(run([])).toEqual({ run: { nodes: 1000, mode: 'push-pull', seed: 1, periodMs: 1000 }, graph: 'mesh', json: false, quiet: false });
   });
 
   it('takes --name value and --name=value', () => {
@@ -107,6 +107,7 @@ describe('parseArgs: sweep', () => {
   it('defaults to every mode x 100, 1000, 10000 x 20 seeds from 1', () => {
     expect(sweep(['--sweep'])).toEqual({
       sweep: { modes: MODES, nodes: DEFAULT_SWEEP_NODES, seeds: DEFAULT_SWEEP_SEEDS, firstSeed: 1, base: { periodMs: 1000 } },
+      graph: 'mesh',
       json: false,
       quiet: false,
     });
@@ -205,4 +206,17 @@ describe('the sim CLI (a real process)', () => {
     expect(parsed.cells.map((c) => `${c.mode}@${c.nodes}x${c.runs}`)).toEqual(['push@30x2', 'push-pull@30x2', 'push@40x2', 'push-pull@40x2']);
     expect(result.stderr).toContain('[8/8]');
   }, EXIT_MS);
+});
+
+describe('parseArgs: --graph complete', () => {
+  it('runs the complete-graph baseline for push, pull and push-pull, every one of them by default in a sweep', () => {
+    expect(run(['--graph', 'complete', '--mode', 'pull']).graph).toBe('complete');
+    expect(sweep(['--sweep', '--graph', 'complete']).sweep.modes).toEqual(['push', 'pull', 'push-pull']);
+  });
+
+  it('refuses modes and options the complete graph has no meaning for', () => {
+    expect(errorOf(['--graph', 'complete', '--mode', 'tree'])).toMatch(/push, pull, push-pull only; got mode tree/);
+    expect(errorOf(['--graph', 'complete', '--degree', '4'])).toMatch(/--degree has no meaning with --graph complete/);
+    expect(errorOf(['--graph', 'ring'])).toMatch(/--graph must be one of mesh, complete/);
+  });
 });

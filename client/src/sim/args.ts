@@ -1,12 +1,17 @@
 import { MODES, type Mode } from '../core/options.ts';
 import type { MemoryEncoding } from '../transport/memory.ts';
+import { COMPLETE_GRAPH_MODES } from './complete-graph.ts';
 import type { LatencyModel } from './network.ts';
 import type { RumorRunConfig } from './run.ts';
 import type { SweepConfig } from './sweep.ts';
 
 /** What `npm run sim -- ...` understood. Pure: no process, so it is unit-tested and reusable. */
+/** mesh: the GossipNode mesh; complete: the complete-graph baseline (complete-graph.ts), same timing model. */
+export type Graph = 'mesh' | 'complete';
+
 export interface CliOptions {
   run: RumorRunConfig;
+  graph: Graph;
   json: boolean;
   quiet: boolean;
 }
@@ -14,6 +19,7 @@ export interface CliOptions {
 /** What `npm run sim -- --sweep ...` understood. */
 export interface SweepCliOptions {
   sweep: SweepConfig;
+  graph: Graph;
   json: boolean;
   quiet: boolean;
 }
@@ -53,6 +59,8 @@ theory.
   --jitter MS        extra per-message delay, uniform [0, MS) (default 0)
   --bandwidth B      per-link bandwidth in bytes/ms (default unlimited)
   --encoding E       object | json: what the memory transport carries (default object)
+  --graph G          mesh | complete: the GossipNode mesh, or the complete-graph baseline (every node
+                     linked to every other, same periods, phases and latency; push, pull, push-pull only)
   --json             print one JSON object instead of the report (with --sweep: the whole sweep)
   --quiet            no progress lines
   --help             this text
@@ -88,6 +96,7 @@ const SPECS: Record<string, Spec> = {
   jitter: { kind: 'number', min: 0, max: 3_600_000 },
   bandwidth: { kind: 'number', min: Number.MIN_VALUE, max: Number.MAX_VALUE },
   encoding: { kind: 'enum', values: ['object', 'json'] },
+  graph: { kind: 'enum', values: ['mesh', 'complete'] },
   json: { kind: 'flag' },
   quiet: { kind: 'flag' },
   help: { kind: 'flag' },
@@ -202,6 +211,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (encoding !== undefined) run.encoding = encoding;
   const json = values.get('json') === true;
   const quiet = values.get('quiet') === true;
+  const graph = (values.get('graph') as Graph | undefined) ?? 'mesh';
+  if (graph === 'complete') {
+    const modes = sweep ? ((values.get('mode') as Mode[] | undefined) ?? COMPLETE_GRAPH_MODES) : [run.mode];
+    const bad = modes.find((m) => !(COMPLETE_GRAPH_MODES as readonly string[]).includes(m));
+    if (bad !== undefined) return error(`--graph complete runs ${COMPLETE_GRAPH_MODES.join(', ')} only; got mode ${bad}`);
+    const meshOnly = ['degree', 'max-degree', 'fanout', 'crash', 'warmup', 'bandwidth', 'encoding'].find((name) => values.has(name));
+    if (meshOnly !== undefined) return error(`--${meshOnly} has no meaning with --graph complete`);
+    if (sweep && !values.has('mode')) values.set('mode', [...COMPLETE_GRAPH_MODES]);
+  }
   if (sweep) {
     const { nodes: _nodes, mode: _mode, seed: firstSeed, ...base } = run;
     const sweepConfig: SweepConfig = {
@@ -211,9 +229,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       firstSeed,
       base,
     };
-    return { kind: 'sweep', options: { sweep: sweepConfig, json, quiet } };
+    return { kind: 'sweep', options: { sweep: sweepConfig, graph, json, quiet } };
   }
-  return { kind: 'run', options: { run, json, quiet } };
+  return { kind: 'run', options: { run, graph, json, quiet } };
 }
 
 function parseValue(name: string, spec: Exclude<Spec, { kind: 'flag' }>, raw: string): Value | { error: string } {

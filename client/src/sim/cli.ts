@@ -8,7 +8,9 @@
  */
 import { CoreError } from '../core/ids.ts';
 import { parseArgs, USAGE, type CliOptions, type SweepCliOptions } from './args.ts';
-import { runRumor, type RumorResult } from './run.ts';
+import { runCompleteGraph, runCompleteGraphSweep, type CompleteGraphConfig, type CompleteGraphMode } from './complete-graph.ts';
+import { runRumor, type RumorResult, type RumorRunConfig } from './run.ts';
+import { theoryRounds } from './theory.ts';
 import { formatSweepTable, runSweep } from './sweep.ts';
 
 const WARMUP_PROGRESS_FROM_NODES = 10_000;
@@ -24,6 +26,7 @@ function main(argv: readonly string[]): number {
     return 2;
   }
   try {
+    if (parsed.options.graph === 'complete') return parsed.kind === 'sweep' ? completeSweep(parsed.options) : completeOne(parsed.options);
     return parsed.kind === 'sweep' ? sweep(parsed.options) : one(parsed.options);
   } catch (error) {
     // Checks the parser cannot make (the core's own option rules) still mean bad options.
@@ -47,16 +50,29 @@ function one(options: CliOptions): number {
     );
   }
   const showWarmup = progress && run.nodes >= WARMUP_PROGRESS_FROM_NODES;
+  // Long runs also say how far they are on stderr, with --json or --quiet too (stdout stays the report).
+  const long = run.nodes >= WARMUP_PROGRESS_FROM_NODES;
+  const err = (line: string) => process.stderr.write(`${line}\n`);
   let lastWarmup = '';
+  let lastEvents = 0;
+  let lastWallMs = started;
   const result: RumorResult = runRumor(run, {
     onWarmup: (p) => {
       const line =
         `warm-up ${seconds(p.timeMs)}  joined ${p.joined}/${run.nodes}  mean degree ${p.meanDegree.toFixed(2)}  ` +
         `isolated ${p.isolated}  messages ${p.messages}  (${seconds(performance.now() - started)} wall)`;
       if (showWarmup) out(line);
+      else if (long) err(line);
       lastWarmup = line;
     },
     onRound: (p) => {
+      if (long) {
+        const wall = performance.now();
+        const rate = ((p.events - lastEvents) * 1000) / Math.max(1, wall - lastWallMs);
+        err(`round ${p.round}  informed ${p.fraction.toFixed(4)} (${p.informed}/${p.live})  ${Math.round(rate)} events/s  (${seconds(wall - started)} wall, RSS ${rssMb()} MB)`);
+        lastEvents = p.events;
+        lastWallMs = wall;
+      }
       if (p.round === 1 && progress) {
         if (!showWarmup) out(lastWarmup);
         out(`rumor published; informed fraction of ${p.live} live nodes per round:`);
@@ -133,6 +149,57 @@ function sweep(options: SweepCliOptions): number {
   }
   if (!quiet) err(`sweep done: ${total} runs, wall time ${seconds(performance.now() - started)}, peak RSS ${peakRssMb()} MB`);
   return 0;
+}
+
+/** The complete-graph baseline, one run. */
+function completeOne(options: CliOptions): number {
+  const { run, json } = options;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const started = performance.now();
+  const result = runCompleteGraph({ ...completeBase(run), nodes: run.nodes, mode: run.mode as CompleteGraphMode, seed: run.seed });
+  if (json) {
+    out(JSON.stringify(result));
+    return 0;
+  }
+  const theory = theoryRounds(run.mode, run.nodes);
+  out(`complete graph: ${run.nodes} nodes, mode ${run.mode}, seed ${run.seed}, period ${run.periodMs ?? 1000} ms, loss ${run.loss ?? 0}`);
+  out(`rounds to full coverage  ${result.rounds === null ? 'not reached' : result.rounds.toFixed(2)}   (lockstep theory ${theory === null ? '-' : theory.toFixed(1)})`);
+  out(`coverage                 ${result.coverage.toFixed(4)}`);
+  out(`RMR                      ${result.rmr.toFixed(3)}`);
+  out(`wall time ${seconds(performance.now() - started)}, peak RSS ${peakRssMb()} MB`);
+  return 0;
+}
+
+/** The complete-graph baseline over modes x N x seeds: one line per cell. */
+function completeSweep(options: SweepCliOptions): number {
+  const { sweep: config, json, quiet } = options;
+  const started = performance.now();
+  const cells = runCompleteGraphSweep(
+    { modes: config.modes as CompleteGraphMode[], nodes: config.nodes, seeds: config.seeds, firstSeed: config.firstSeed ?? 1, base: completeBase(config.base ?? {}) },
+    (r) => {
+      if (!quiet) process.stderr.write(`complete graph ${r.mode} N=${r.nodes} seed ${r.seed}: rounds ${r.rounds === null ? '-' : r.rounds.toFixed(2)}  (${seconds(performance.now() - started)} elapsed)\n`);
+    },
+  );
+  if (json) process.stdout.write(`${JSON.stringify(cells)}\n`);
+  else {
+    process.stdout.write(`mode       N        runs  reached  rounds mean  RMR\n`);
+    for (const c of cells) {
+      process.stdout.write(
+        `${c.mode.padEnd(9)}  ${String(c.nodes).padEnd(7)}  ${String(c.runs).padStart(4)}  ${`${c.reached}/${c.runs}`.padStart(7)}  ${(c.rounds === null ? '-' : c.rounds.toFixed(2)).padStart(11)}  ${c.rmr.toFixed(3)}\n`,
+      );
+    }
+  }
+  return 0;
+}
+
+/** What a mesh run's options mean for the complete graph: period, loss, latency, jitter, rounds. */
+function completeBase(run: Pick<RumorRunConfig, 'periodMs' | 'network' | 'loss' | 'maxRounds'>): Omit<CompleteGraphConfig, 'nodes' | 'mode' | 'seed'> {
+  const network = { ...run.network, ...(run.loss !== undefined ? { loss: run.loss } : {}) };
+  return { ...(run.periodMs !== undefined ? { periodMs: run.periodMs } : {}), network, ...(run.maxRounds !== undefined ? { maxRounds: run.maxRounds } : {}) };
+}
+
+function rssMb(): number {
+  return Math.round(process.memoryUsage.rss() / 2 ** 20);
 }
 
 function peakRssMb(): number {

@@ -62,6 +62,8 @@ export interface RoundProgress {
   /** Messages and rumor copies sent during this round. */
   messages: number;
   payloads: number;
+  /** Simulator events processed so far (progress: events per second). */
+  events: number;
 }
 
 export interface RumorHooks {
@@ -186,7 +188,7 @@ export function runRumor(config: RumorRunConfig, hooks: RumorHooks = {}): RumorR
     const fraction = live === 0 ? 1 : informed / live;
     perRound.push(fraction);
     const payloads = sim.counters.payloads - payloadsBefore;
-    hooks.onRound?.({ round, timeMs: sim.now, informed, live, fraction, messages: sim.counters.sent - sentBefore, payloads });
+    hooks.onRound?.({ round, timeMs: sim.now, informed, live, fraction, messages: sim.counters.sent - sentBefore, payloads, events: sim.counters.events });
     sentBefore = sim.counters.sent;
     payloadsBefore = sim.counters.payloads;
     // Quiet: everyone had it before this round began and nobody sent a copy during it. Every node

@@ -1,0 +1,203 @@
+import { seededRandom } from '../core/env.ts';
+import type { PeerId } from '../core/ids.ts';
+import { DEFAULT_OPTIONS } from '../core/options.ts';
+import { EventQueue } from './event-queue.ts';
+import { Network, type NetworkConfig } from './network.ts';
+import { deriveSeed } from './random.ts';
+import { rmr } from './theory.ts';
+
+/** The modes whose complete-graph baseline is defined: one contact per node per round. */
+export const COMPLETE_GRAPH_MODES = ['push', 'pull', 'push-pull'] as const;
+export type CompleteGraphMode = (typeof COMPLETE_GRAPH_MODES)[number];
+
+export interface CompleteGraphConfig {
+  nodes: number;
+  mode: CompleteGraphMode;
+  seed: number;
+  /** Gossip period. Default 1000 ms (the mesh runs' default). */
+  periodMs?: number;
+  /** Latency, jitter, loss: the same network model as the mesh (default uniform 10-100 ms). */
+  network?: Partial<NetworkConfig>;
+  /** Rumor mongering stop rule (push and push-pull), as the core's option. Default the core's (3). */
+  stopAfterDuplicates?: number;
+  /** Push mode's digest pull with one random node, as the core's anti-entropy. Default the core's (3000 ms). */
+  antiEntropyPeriodMs?: number;
+  /** Give up after this many rounds. Default 200. */
+  maxRounds?: number;
+}
+
+export interface CompleteGraphResult {
+  nodes: number;
+  mode: CompleteGraphMode;
+  seed: number;
+  /** Rounds from publish to the last node informed; null when not every node was. */
+  rounds: number | null;
+  coverage: number;
+  /** Rumor copies sent until every node had it (the RMR numerator). */
+  payloadMessages: number;
+  rmr: number;
+  /** Informed fraction at the end of each round. */
+  perRound: number[];
+}
+
+/** What a node does at a time, or a message arriving (`reply`: the answer to a round's message). */
+type Event =
+  | { readonly kind: 'round' | 'anti-entropy'; readonly node: number }
+  | { readonly kind: 'message'; readonly from: number; readonly to: number; readonly reply: boolean; readonly carries: boolean; readonly senderHas: boolean };
+
+/**
+ * The baseline the theory formulas describe, in the same timing model as the mesh runs: every node
+ * is linked to every other, gossips once per period at its own random phase (as Dissemination
+ * does), picks a partner uniformly among the other N - 1, and messages take the network model's
+ * latency and loss. The rumor rules are the core's (rumors.ts, modes/): push sends the hot rumor
+ * each round and stops after `stopAfterDuplicates` peers said they had it, with a digest pull every
+ * anti-entropy period; pull asks with its digest each round; push-pull does both in one exchange.
+ * One rumor, so a node's state is two bytes (informed, duplicates heard): 10^6 nodes fit.
+ * This is a model, not the GossipNode code: a complete graph of GossipNodes would hold N^2 links.
+ */
+export function runCompleteGraph(config: CompleteGraphConfig): CompleteGraphResult {
+  const n = config.nodes;
+  if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`nodes must be an integer >= 2, got ${n}`);
+  const mode = config.mode;
+  if (!COMPLETE_GRAPH_MODES.includes(mode)) throw new RangeError(`complete graph: mode must be one of ${COMPLETE_GRAPH_MODES.join(', ')}, got ${String(mode)}`);
+  const periodMs = config.periodMs ?? 1000;
+  const stopAfter = config.stopAfterDuplicates ?? DEFAULT_OPTIONS.stopAfterDuplicates;
+  const antiEntropyMs = config.antiEntropyPeriodMs ?? DEFAULT_OPTIONS.antiEntropyPeriodMs;
+  const maxRounds = config.maxRounds ?? 200;
+  const random = seededRandom(deriveSeed(config.seed, 'complete-graph'));
+  const network = new Network(config.network ?? {}, seededRandom(deriveSeed(config.seed, 'network')));
+  const ids = Array.from({ length: n }, (_, i) => `n${i}` as PeerId);
+  const queue = new EventQueue<Event>();
+  const informed = new Uint8Array(n);
+  const duplicates = new Uint8Array(n);
+  let informedCount = 0;
+  let payloads = 0;
+  let lastInformedAt = 0;
+  let now = 0;
+
+  const inform = (i: number): void => {
+    informed[i] = 1;
+    informedCount++;
+    lastInformedAt = now;
+  };
+  /** Hot: pushed along (push, push-pull) until enough peers said they had it. */
+  const hot = (i: number): boolean => mode !== 'pull' && informed[i] === 1 && (duplicates[i] as number) < stopAfter;
+  const partnerOf = (i: number): number => {
+    const j = Math.floor(random() * (n - 1));
+    return j >= i ? j + 1 : j;
+  };
+  const send = (from: number, to: number, reply: boolean, carries: boolean): void => {
+    if (carries) payloads++;
+    const a = ids[from] as PeerId;
+    const b = ids[to] as PeerId;
+    const arrival = network.transmit(a, b, 0, now);
+    // A lane per pair would keep N^2 state; pairs almost never meet twice, so a fresh latency each time.
+    network.forget(a, b);
+    if (typeof arrival === 'number') queue.push(arrival, { kind: 'message', from, to, reply, carries, senderHas: informed[from] === 1 });
+  };
+  const receive = (to: number, from: number, reply: boolean, carries: boolean, senderHas: boolean): void => {
+    const had = informed[to] === 1;
+    if (carries && !had) inform(to);
+    if (reply) {
+      // The feedback a pusher gets: its partner already had the rumor.
+      if (!carries && had && senderHas) duplicates[to] = Math.min(255, (duplicates[to] as number) + 1);
+      return;
+    }
+    // Answer a round's message as onPush / onPull do: what the sender lacks, and "I had it" feedback.
+    const senderLacks = mode !== 'push' && !senderHas && had;
+    const feedback = carries && had;
+    if (senderLacks || feedback) send(to, from, true, senderLacks);
+  };
+
+  const t0 = 20 * periodMs;
+  for (let i = 0; i < n; i++) {
+    queue.push(t0 + random() * periodMs, { kind: 'round', node: i });
+    if (mode === 'push') queue.push(t0 + random() * antiEntropyMs, { kind: 'anti-entropy', node: i });
+  }
+  now = t0;
+  inform(Math.floor(random() * n));
+
+  const perRound: number[] = [];
+  for (let round = 1; round <= maxRounds && informedCount < n; round++) {
+    const until = t0 + round * periodMs;
+    for (let next = queue.peekTime(); next !== undefined && next <= until; next = queue.peekTime()) {
+      const event = queue.pop() as Event;
+      now = queue.lastTime;
+      switch (event.kind) {
+        case 'round': {
+          queue.push(now + periodMs, event);
+          const carries = hot(event.node);
+          // Push sends nothing without a hot rumor; pull and push-pull always send their digest.
+          if (mode === 'push' && !carries) break;
+          send(event.node, partnerOf(event.node), false, carries);
+          break;
+        }
+        case 'anti-entropy':
+          queue.push(now + antiEntropyMs, event);
+          send(event.node, partnerOf(event.node), false, false);
+          break;
+        case 'message':
+          // Push's digest (anti-entropy) is answered like a pull.
+          if (mode === 'push' && !event.reply && !event.carries) {
+            if (informed[event.to] === 1 && !event.senderHas) send(event.to, event.from, true, true);
+          } else receive(event.to, event.from, event.reply, event.carries, event.senderHas);
+          break;
+      }
+    }
+    perRound.push(informedCount / n);
+  }
+  const rounds = (lastInformedAt - t0) / periodMs;
+  return {
+    nodes: n,
+    mode,
+    seed: config.seed,
+    rounds: informedCount === n ? rounds : null,
+    coverage: informedCount / n,
+    payloadMessages: payloads,
+    rmr: rmr(payloads, n),
+    perRound,
+  };
+}
+
+/** One complete-graph cell: a mode at one N over seeds firstSeed.. (the baseline of a sweep cell). */
+export interface CompleteGraphCell {
+  mode: CompleteGraphMode;
+  nodes: number;
+  runs: number;
+  reached: number;
+  /** Mean rounds to full coverage over the runs that reached it (null: none did). */
+  rounds: number | null;
+  rmr: number;
+}
+
+/** Modes x N x seeds of the complete-graph baseline; `onRun` after each run (progress). */
+export function runCompleteGraphSweep(
+  config: { modes: readonly CompleteGraphMode[]; nodes: readonly number[]; seeds: number; firstSeed?: number; base?: Omit<CompleteGraphConfig, 'nodes' | 'mode' | 'seed'> },
+  onRun: (result: CompleteGraphResult) => void = () => {},
+): CompleteGraphCell[] {
+  const cells: CompleteGraphCell[] = [];
+  for (const nodes of config.nodes) {
+    for (const mode of config.modes) {
+      const results: CompleteGraphResult[] = [];
+      for (let k = 0; k < config.seeds; k++) {
+        const result = runCompleteGraph({ ...config.base, nodes, mode, seed: (config.firstSeed ?? 1) + k });
+        results.push(result);
+        onRun(result);
+      }
+      const reached = results.flatMap((r) => (r.rounds === null ? [] : [r.rounds]));
+      cells.push({
+        mode,
+        nodes,
+        runs: results.length,
+        reached: reached.length,
+        rounds: reached.length === 0 ? null : round4(reached.reduce((a, b) => a + b, 0) / reached.length),
+        rmr: round4(results.reduce((sum, r) => sum + r.rmr, 0) / results.length),
+      });
+    }
+  }
+  return cells;
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
