@@ -24,14 +24,15 @@ function idleMessagesPerLinkPerPeriod(seed: number): { perLinkPerPeriod: number;
 }
 
 describe('idle control traffic', () => {
-  // Measured (24 nodes, 30 periods after a 60 s warm-up): 2.84 (seed 1) before the beat, batches and
-  // digest hashes, 2.08 after. Not yet 1: push-sum shares run at full rate for the part of each epoch
-  // before the estimate settles, and membership's pings (not this module's) fill silent links.
-  it('stays bounded: under 2.5 messages per link per period, both directions together, batched', () => {
+  // Measured (24 nodes, 30 periods after a 60 s warm-up, seed 1): 2.84 before the beat, batches and
+  // digest hashes, 2.08 after; 4.22 once failure detection probes every link quiet for 750 ms (SWIM,
+  // failure-detector.ts), the price of dropping a dead peer within seconds. Push-sum shares also run
+  // at full rate for the part of each epoch before the estimate settles.
+  it('stays bounded: under 5 messages per link per period, both directions together, batched', () => {
     for (const seed of [1, 2]) {
       const { perLinkPerPeriod, byType } = idleMessagesPerLinkPerPeriod(seed);
       console.log(`seed ${seed}: ${perLinkPerPeriod.toFixed(3)} messages per link per period`, byType);
-      expect(perLinkPerPeriod).toBeLessThanOrEqual(2.5);
+      expect(perLinkPerPeriod).toBeLessThanOrEqual(5);
       expect(byType['pull'] ?? 0).toBe(0); // unchanged digests went as hashes, inside batches
       expect(byType['batch'] ?? 0).toBeGreaterThan(0); // periodic work due at once went as one message
     }

@@ -51,6 +51,8 @@ export interface MeshAggregates {
   min: number;
   max: number;
   epoch: number;
+  /** How old the figures are: time since the instance they come from started (core/aggregate.ts). */
+  ageMs: number;
 }
 
 export interface MeshSettings {

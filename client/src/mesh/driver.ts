@@ -112,6 +112,7 @@ export class MeshDriver implements MeshClient {
         this.runtime.linkUp(peer);
       },
       onLinkDown: (peer) => this.runtime.linkDown(peer),
+      onLinkDoubt: (peer) => this.runtime.linkDoubted(peer),
       onData: (peer, data) => (inbound === null ? this.runtime.receive(peer, data) : inbound.receive(peer, data)),
     });
     const url = settings.serverUrl ?? settings.server;
