@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { MeshError } from './errors.ts';
+import { joinMeshAt } from './mesh.ts';
+
+/** No server listens there: joinMesh resolves after joinTimeoutMs with a mesh that keeps trying. */
+const NOWHERE = { signaling: 'http://127.0.0.1:9/', joinTimeoutMs: 0 };
+
+async function refusal(work: () => unknown): Promise<MeshError> {
+  try {
+    await work();
+  } catch (error: unknown) {
+    if (error instanceof MeshError) return error;
+    throw error;
+  }
+  throw new Error('no error');
+}
+
+describe('joinMesh', () => {
+  it('refuses to join twice with one peer id, and again once the first is closed', async () => {
+    const first = await joinMeshAt({ ...NOWHERE, room: 'twice', peerId: 'same' }, {}, true);
+    expect(await refusal(() => joinMeshAt({ ...NOWHERE, room: 'twice', peerId: 'same' }, {}, true))).toMatchObject({ code: 'already-joined' });
+    first.close();
+    const again = await joinMeshAt({ ...NOWHERE, room: 'twice', peerId: 'same' }, {}, true);
+    expect(again.id).toBe('same');
+    again.close();
+  });
+
+  it('throws a coded error on any use after close, and close stays idempotent', async () => {
+    const mesh = await joinMeshAt({ ...NOWHERE, room: 'closing' }, {}, true);
+    mesh.publish('before');
+    expect(mesh.rumors().map((r) => r.text)).toEqual(['before']);
+    mesh.close();
+    mesh.close();
+    expect(mesh.closed).toBe(true);
+    for (const use of [() => mesh.publish('x'), () => mesh.counter.value, () => mesh.counter.add(1), () => mesh.neighbors(), () => mesh.on('rumor', () => undefined)]) {
+      expect(await refusal(use)).toMatchObject({ code: 'closed' });
+    }
+  });
+
+  it('emits its own rumor and counter changes as typed events, and checks arguments', async () => {
+    const mesh = await joinMeshAt({ ...NOWHERE, room: 'events' }, {}, true);
+    const texts: string[] = [];
+    const counters: number[] = [];
+    mesh.on('rumor', (rumor) => texts.push(rumor.text));
+    mesh.on('counter', (value) => counters.push(value));
+    mesh.publish('hi');
+    mesh.counter.add(2);
+    mesh.counter.add(3);
+    await Promise.resolve();
+    expect(texts).toEqual(['hi']);
+    expect(counters).toEqual([2, 5]);
+    expect(mesh.counter.value).toBe(5);
+    expect(await refusal(() => mesh.counter.add(Number.NaN))).toMatchObject({ code: 'bad-option', option: 'delta' });
+    expect(await refusal(() => mesh.on('nope' as 'rumor', () => undefined))).toMatchObject({ code: 'bad-option', option: 'event' });
+    mesh.close();
+  });
+});
