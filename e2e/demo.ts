@@ -7,7 +7,8 @@
  * is missing), opens N tabs of the mesh page in one Chromium (headless, or headed when DISPLAY is
  * set), waits for one connected mesh, STOPS the server, publishes a rumor and counter updates from
  * tab 0, kills a few tabs abruptly (renderer crash: no goodbye) and publishes again while the mesh
- * heals itself through signaling relayed by the mesh. A live table shows, per tab: server
+ * heals itself through signaling relayed by the mesh, then opens new tabs, which load the page
+ * from the service worker's cache and join through the open tabs. A live table shows, per tab: server
  * reachable, degree, links formed via the mesh / via the server, rumors delivered, counter. It ends
  * with a screenshot of one surviving tab's mesh graph (its path is printed) and a one-line verdict;
  * the exit code is 0 when the verdict is OK, 1 when not, 2 for bad options.
@@ -141,6 +142,8 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
     if (meshed.problems.length > 0) throw new Error(`no connected mesh within ${MESH_TIMEOUT_MS / 1000} s: ${meshed.problems.slice(0, 3).join('; ')}`);
     log(`mesh connected ${(meshed.tookMs / 1000).toFixed(1)} s after the tabs loaded`);
     draw(true);
+    // The page's service worker must hold the build before the server goes: step 5 reopens the page from it.
+    await (run.tabs[0] as Page).evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
     setStep('2. stopping the signaling server');
     await run.stopServer();
@@ -204,7 +207,23 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
     else log(`${viaMeshGrowth} new link(s) formed through the mesh (the server is down)`);
     draw(true);
 
-    setStep("5. screenshot of tab 0's mesh graph");
+    const newcomers = 2;
+    setStep(`5. opening ${newcomers} new tabs with the server still down: the page from cache, the first link through an open tab`);
+    const fresh = await run.openTabs(newcomers);
+    const joinedAt = Date.now();
+    const joined = await waitUntil(
+      async () =>
+        (await poll(fresh)).flatMap((r) => (r.neighbors.length >= target && r.counter === sum ? [] : [`${r.label}: ${r.neighbors.length} links, counter ${r.counter}`])),
+      { timeoutMs: HEAL_TIMEOUT_MS },
+    );
+    if (joined.problems.length > 0) failures.push(`new tabs did not join without the server: ${joined.problems.join('; ')}`);
+    else {
+      const paths = await Promise.all(fresh.map(async (page) => (await hook(page).stats()).joinedVia));
+      log(`${newcomers} new tabs loaded from the cache and joined in ${((Date.now() - joinedAt) / 1000).toFixed(1)} s (first link via: ${paths.join(', ')}), counter ${sum}`);
+    }
+    draw(true);
+
+    setStep("6. screenshot of tab 0's mesh graph");
     mkdirSync(dirname(options.out), { recursive: true });
     await first.bringToFront();
     await first.locator('section.card.graph').screenshot({ path: options.out });
@@ -219,7 +238,7 @@ async function runDemo(options: DemoOptions): Promise<boolean> {
   const survivorsCount = options.tabs - options.kill;
   const verdict =
     failures.length === 0
-      ? `VERDICT: OK: with the server down, ${options.tabs} tabs got the rumor and the exact counter; after ${options.kill} abrupt kills the ${survivorsCount} survivors were back to ${target}+ live links in ${((degreeBackMs ?? 0) / 1000).toFixed(1)} s through ${viaMeshGrowth} mesh-relayed link(s), had the killed tabs out of every view in ${((healedMs ?? 0) / 1000).toFixed(1)} s, and got the rumor sent during the churn.`
+      ? `VERDICT: OK: with the server down, ${options.tabs} tabs got the rumor and the exact counter, and new tabs joined from the cache through the open tabs; after ${options.kill} abrupt kills the ${survivorsCount} survivors were back to ${target}+ live links in ${((degreeBackMs ?? 0) / 1000).toFixed(1)} s through ${viaMeshGrowth} mesh-relayed link(s), had the killed tabs out of every view in ${((healedMs ?? 0) / 1000).toFixed(1)} s, and got the rumor sent during the churn.`
       : `VERDICT: FAILED: ${failures.join(' | ')}`;
   process.stdout.write(`\n${verdict}\n`);
   return failures.length === 0;

@@ -1,4 +1,4 @@
-import type { MeshClient, MeshStats } from '../mesh/contract.ts';
+import type { JoinPath, MeshClient, MeshStats } from '../mesh/contract.ts';
 import { el, formatBytes, formatCount, setAttr, setText } from './dom.ts';
 import { MeshGraph } from './graph.ts';
 import { peerColor, shortId } from './peer.ts';
@@ -41,6 +41,18 @@ const STAT_ROWS: readonly { key: CountKey; label: string; bytes?: true }[] = [
   { key: 'linksViaLocal', label: 'Links via a tab of this browser' },
   { key: 'linksViaInvite', label: 'Links via an invite' },
 ];
+
+const JOIN_PATHS: Record<JoinPath, string> = {
+  server: 'the signaling server',
+  mesh: 'the mesh',
+  local: 'a tab of this browser',
+  invite: 'an invite',
+};
+
+/** How this tab's first link was signalled, for the status pill. */
+function joinedVia(path: JoinPath | null): string {
+  return path === null ? '' : ` · joined via ${JOIN_PATHS[path]}`;
+}
 
 /**
  * Renders the page for one running peer and keeps it up to date. The client's notifications are
@@ -156,9 +168,9 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
     setText(
       meshPill,
       ready
-        ? `in the mesh · ${neighbors.length} link${neighbors.length === 1 ? '' : 's'}`
+        ? `in the mesh · ${neighbors.length} link${neighbors.length === 1 ? '' : 's'}${joinedVia(client.stats().joinedVia)}`
         : isolated
-          ? 'isolated: no neighbours and no server'
+          ? 'isolated: no neighbours and no server · joins through another tab of this room, or an invite'
           : 'no mesh links yet',
     );
     setAttr(meshPill, 'class', `pill ${ready ? 'ok' : isolated ? 'bad' : 'warn'}`);
