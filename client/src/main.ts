@@ -1,6 +1,7 @@
 import './ui/style.css';
 import { installTestHook } from './mesh/hook.ts';
 import { registerServiceWorker } from './offline/register.ts';
+import type { MeshClient } from './mesh/contract.ts';
 import { startMesh } from './mesh/start.ts';
 import { renderSettingsErrors, renderStartError, renderStarting } from './ui/notices.ts';
 import { parseSettings } from './ui/settings.ts';
@@ -35,6 +36,7 @@ async function main(root: HTMLElement): Promise<void> {
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) location.reload();
   });
+  registerOnceLinked(client);
   try {
     (await page).renderPage(root, client);
   } catch (err: unknown) {
@@ -44,7 +46,24 @@ async function main(root: HTMLElement): Promise<void> {
   }
 }
 
-registerServiceWorker();
+/**
+ * The service worker's install downloads the whole build once more: not while the tab joins.
+ * It is registered once the first link is up (or after 10 s without one).
+ */
+function registerOnceLinked(client: MeshClient): void {
+  let done = false;
+  const register = (): void => {
+    if (done) return;
+    done = true;
+    unsubscribe();
+    clearTimeout(fallback);
+    registerServiceWorker();
+  };
+  const unsubscribe = client.subscribe(() => client.ready() && register());
+  const fallback = setTimeout(register, 10_000);
+  if (client.ready()) register();
+}
+
 const root = document.getElementById('app');
 if (root === null) throw new Error('index.html has no #app element');
 void main(root);
