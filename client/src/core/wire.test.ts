@@ -12,6 +12,7 @@ import {
   MAX_TOPOLOGY_ENTRIES_PER_MESSAGE,
   MESSAGE_TYPES,
   WIRE_VERSION,
+  MAX_BATCH_PARTS,
   encode,
   parse,
   utf8Length,
@@ -139,6 +140,13 @@ describe('parse: rejections', () => {
   const tooMany = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
   const invalid: Array<[string, Record<string, unknown>]> = [
     ['negative ping n', withFields('ping', { n: -1 })],
+    ['a payload inside a batch', withFields('batch', { parts: [samples.push] })],
+    ['a batch inside a batch', withFields('batch', { parts: [samples.batch] })],
+    ['an empty batch', withFields('batch', { parts: [] })],
+    ['too many batch parts', withFields('batch', { parts: tooMany(MAX_BATCH_PARTS + 1, () => samples.ping) })],
+    ['an invalid batch part', withFields('batch', { parts: [{ t: 'ping', n: -1 }] })],
+    ['a digest hash that is not base 36', withFields('pull', { digest: [], rumors: [], hash: 'NOT hex!' })],
+    ['ihave hops out of range', withFields('ihave', { rumors: [['alice:1', 256]] })],
     ['lone surrogate in a payload', withFields('push', { rumors: [{ ...rumor(1), payload: 'a\uD800b' }] })],
     ['lone surrogate in a register value', withFields('state', { register: { value: '\uDC00', timestamp: 1, origin: B } })],
     ['negative aggregate weight', withFields('aggregate', { count: [1, -0.5] })],
