@@ -34,13 +34,9 @@ export interface AggregateEstimate {
   ageMs: number;
 }
 
-interface Instance {
-  leader: PeerId;
+/** One running push-sum instance: a share's fields without its epoch (the map key), plus the leader's rank. */
+interface Instance extends Omit<AggregateShare, 'epoch'> {
   leaderRank: number;
-  count: [number, number];
-  sum: [number, number];
-  min: number;
-  max: number;
 }
 
 /**

@@ -34,7 +34,7 @@ export class Dissemination implements ProtocolModule<Owned> {
     private readonly hooks: DisseminationHooks,
   ) {
     this.store = new RumorStore(ctx.self, ctx.options, ctx.signer ?? null);
-    this.ctx = { ...ctx, neighbors: () => ctx.neighbors(), store: this.store, lastDigestHash: null };
+    this.ctx = { ...ctx, store: this.store, lastDigestHash: null };
     this.mode_ = ctx.options.mode;
     this.behaviour = MODE_FACTORIES[this.mode_](this.ctx);
   }

@@ -19,7 +19,7 @@ export interface SignalRelayHooks {
 
 /** A relayed signal older than this is refused: link setup takes well under a second; the sender's clock may lag by the skew. */
 export const SIGNAL_MAX_AGE_MS = MAX_CLOCK_SKEW_MS + 30_000;
-/** Stamps of recent signals for us, to refuse an exact replay within the age window. */
+/** Stamps of recent signals for us, to refuse an exact replay younger than SIGNAL_MAX_AGE_MS. */
 const MAX_REMEMBERED_SIGNALS = 4096;
 
 /**
@@ -70,7 +70,7 @@ export class SignalRelay implements ProtocolModule<'signal'> {
     this.ctx.out.send(hop, { ...message, hops: message.hops + 1 });
   }
 
-  /** Within the age window and the clock skew, and not seen before. */
+  /** Younger than SIGNAL_MAX_AGE_MS, within the clock skew, and not seen before. */
   private fresh(from: PeerId, stamp: number): boolean {
     const now = this.ctx.env.now();
     if (stamp < now - SIGNAL_MAX_AGE_MS || !this.clock.acceptable(stamp)) return false;

@@ -1,3 +1,4 @@
+import type { AggregateEstimate } from '../core/aggregate.ts';
 import type { PeerId } from '../core/ids.ts';
 import type { Mode } from '../core/options.ts';
 import type { RegisterValue } from '../core/wire.ts';
@@ -42,18 +43,8 @@ export interface MeshStats {
 
 export type JoinPath = 'mesh' | 'server' | 'local' | 'invite';
 
-/** Network-wide estimates by push-sum gossip (core/aggregate.ts). */
-export interface MeshAggregates {
-  /** Estimated number of live peers. */
-  size: number;
-  /** Average, minimum and maximum of the value each peer holds (setAggregateValue). */
-  average: number;
-  min: number;
-  max: number;
-  epoch: number;
-  /** How old the figures are: time since the instance they come from started (core/aggregate.ts). */
-  ageMs: number;
-}
+/** Network-wide estimates by push-sum gossip: the core's own (size, average, min, max, epoch, ageMs). */
+export type MeshAggregates = AggregateEstimate;
 
 export interface MeshSettings {
   room: string;

@@ -1,17 +1,17 @@
 import { VerifiedInbound } from '../identity/inbound.ts';
 import { ProofVerifier } from '../identity/verifier.ts';
-import type { Mode } from '../core/options.ts';
+import { DEFAULT_OPTIONS, type Mode } from '../core/options.ts';
 import { asPeerId, rumorId, type PeerId } from '../core/ids.ts';
 import type { NodeEvent } from '../core/outbox.ts';
 import { encode, type RegisterValue, type SignalData } from '../core/wire.ts';
 import { Runtime } from '../runtime/runtime.ts';
 import type { Clock } from '../runtime/ports.ts';
 import { LocalTabs, roomChannel, type LocalChannel } from '../offline/local-tabs.ts';
-import { INVITE_TTL_MS, InviteError, decodeAnswer, decodeOffer, encodeInvite } from '../transport/invite.ts';
 import { SignalingClient } from '../transport/signaling.ts';
 import { WebRtcTransport, type SignalPath, type WebRtcTransportOptions } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
 import type { StartMeshSettings } from './start.ts';
+import { Invites } from './invites.ts';
 import { ChangeNotifier } from './notifier.ts';
 import { randomPeerId } from './peer-id.ts';
 
@@ -81,8 +81,7 @@ export class MeshDriver implements MeshClient {
   private readonly transport: WebRtcTransport;
   private readonly signaling: SignalingClient;
   private readonly local: LocalTabs | null;
-  /** Invites this peer made that still wait for an answer: token -> expiry. */
-  private readonly invites = new Map<PeerId, number>();
+  private readonly invites: Invites;
   private readonly delivered: DeliveredRumor[] = [];
   private readonly notifier = new ChangeNotifier();
   private readonly stopWatchingExit: () => void;
@@ -104,7 +103,7 @@ export class MeshDriver implements MeshClient {
     this.transport = new WebRtcTransport({
       self: this.id,
       iceServers: settings.iceServers ?? [],
-      connectTimeoutMs: settings.nodeOptions?.connectTimeoutMs ?? 15_000,
+      connectTimeoutMs: settings.nodeOptions?.connectTimeoutMs ?? DEFAULT_OPTIONS.connectTimeoutMs,
       ...(place.wrtc !== undefined ? { wrtc: place.wrtc } : {}),
       sendSignal: (to, data) => this.sendSignal(to, data),
       onLinkUp: (peer) => {
@@ -115,6 +114,7 @@ export class MeshDriver implements MeshClient {
       onLinkDoubt: (peer) => this.runtime.linkDoubted(peer),
       onData: (peer, data) => (inbound === null ? this.runtime.receive(peer, data) : inbound.receive(peer, data)),
     });
+    this.invites = new Invites(this.id, settings.room, this.transport, realClock.now);
     const url = settings.serverUrl ?? settings.server;
     this.signaling = new SignalingClient({
       ...(url !== undefined ? { url } : {}),
@@ -317,42 +317,19 @@ export class MeshDriver implements MeshClient {
   /** An invite code for another device: its answer must come back through completeInvite. */
   async createInvite(): Promise<string> {
     this.assertOpen();
-    const token = asPeerId(`invite-${randomPeerId()}`);
-    const expiresAt = realClock.now() + INVITE_TTL_MS;
-    const offer = await this.transport.offerByHand(token, INVITE_TTL_MS);
-    if (offer.type !== 'offer') throw new InviteError('malformed', `WebRTC produced a ${offer.type}, not an offer`);
-    this.invites.set(token, expiresAt);
-    return encodeInvite({ v: 1, kind: 'offer', room: this.settings.room, from: this.id, token, sdp: offer.sdp, expiresAt });
+    return this.invites.create();
   }
 
   /** Takes an invite made on another device; resolves with the answer code to hand back. */
   async acceptInvite(code: string): Promise<string> {
     this.assertOpen();
-    const offer = await decodeOffer(code, this.settings.room, realClock.now());
-    if (this.node.neighbors().includes(offer.from)) throw new InviteError('linked-already', `this tab is linked to ${offer.from} already`);
-    let answer;
-    try {
-      answer = await this.transport.answerByHand(offer.from, { type: 'offer', sdp: offer.sdp }, INVITE_TTL_MS);
-    } catch (error: unknown) {
-      throw new InviteError('linked-already', error instanceof Error ? error.message : String(error));
-    }
-    if (answer.type !== 'answer') throw new InviteError('malformed', `WebRTC produced a ${answer.type}, not an answer`);
-    return encodeInvite({ v: 1, kind: 'answer', from: this.id, to: offer.from, token: offer.token, sdp: answer.sdp });
+    return this.invites.accept(code, (peer) => this.node.neighbors().includes(peer));
   }
 
   /** The answer to one of our invites: the link opens. */
   async completeInvite(code: string): Promise<void> {
     this.assertOpen();
-    const answer = await decodeAnswer(code);
-    const expiresAt = this.invites.get(answer.token);
-    if (answer.to !== this.id || expiresAt === undefined) throw new InviteError('unknown-invite', 'this answer is for an invite this tab did not make (or already used)');
-    if (realClock.now() > expiresAt) throw new InviteError('expired', 'the invite expired before its answer came; make a new one');
-    try {
-      this.transport.completeByHand(answer.token, answer.from, { type: 'answer', sdp: answer.sdp });
-    } catch (error: unknown) {
-      throw new InviteError('linked-already', error instanceof Error ? error.message : String(error));
-    }
-    this.invites.delete(answer.token);
+    return this.invites.complete(code);
   }
 
   // ---- ports --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { Ports } from '../runtime/ports.ts';
 import { Runtime } from '../runtime/runtime.ts';
 import { encode, utf8Length, type Message, type MessageOf, type Rumor } from '../core/wire.ts';
 import { EventQueue } from '../sim/event-queue.ts';
+import { virtualClock, type TimerEvent } from '../sim/virtual-clock.ts';
 import { deriveSeed } from '../sim/random.ts';
 import type { GossipMode, PlaygroundConfig } from './config.ts';
 import { linkLatencyMs, shuffled, type Overlay } from './topology.ts';
@@ -52,8 +53,7 @@ export interface RunOptions {
 }
 
 type RunEvent =
-  /** A node's runtime timer; `cancelled` when the runtime set an earlier one instead. */
-  | { readonly k: 'timer'; readonly node: number; readonly fn: () => void; cancelled: boolean }
+  | TimerEvent
   | { readonly k: 'message'; readonly from: number; readonly to: number; readonly message: Message; readonly departAt: number; readonly payload: boolean }
   /** A link request is turned down (the overlay is fixed); `node` hears it failed. */
   | { readonly k: 'refused'; readonly node: number; readonly peer: number }
@@ -239,10 +239,11 @@ export class PlaygroundRun {
   }
 
   private dispatch(event: RunEvent): void {
+    if ('kind' in event) {
+      if (!event.cancelled && !this.isCrashed(event.node)) event.fn();
+      return;
+    }
     switch (event.k) {
-      case 'timer':
-        if (!event.cancelled && !this.isCrashed(event.node)) event.fn();
-        return;
       case 'message':
         this.deliver(event);
         return;
@@ -304,14 +305,7 @@ export class PlaygroundRun {
   /** Node i's place: the run's clock, its uplink and the fixed overlay, and the informed count. */
   private portsFor(i: number): Ports {
     return {
-      clock: {
-        now: () => this.now,
-        setTimer: (atMs, fn) => {
-          const timer: RunEvent = { k: 'timer', node: i, fn, cancelled: false };
-          this.queue.push(atMs, timer);
-          return () => (timer.cancelled = true);
-        },
-      },
+      clock: virtualClock(this.queue, i, () => this.now),
       random: seededRandom(deriveSeed(this.config.seed, 'node', i)),
       links: {
         send: (to, message) => {

@@ -10,23 +10,17 @@ import { Runtime } from '../runtime/runtime.ts';
 import { MemoryTransport, type Packet } from '../transport/memory.ts';
 import { Bootstrap } from './bootstrap.ts';
 import { createCounters, type SimCounters } from './counters.ts';
+import { Degrees } from './degrees.ts';
 import { EventQueue } from './event-queue.ts';
 import { Links, type LinkEvent, type LinkHost } from './links.ts';
 import { Network } from './network.ts';
 import { deriveSeed, distinctInts } from './random.ts';
 import { RumorTracker } from './rumor-tracker.ts';
+import { virtualClock, type TimerEvent } from './virtual-clock.ts';
 import { resolveSimulationConfig, type SimulationConfig } from './simulation-config.ts';
 
 export type { SimCounters, SimDropReason } from './counters.ts';
 export type { SimulationConfig } from './simulation-config.ts';
-
-/** A node's runtime timer; `cancelled` when the runtime set an earlier one instead. */
-interface TimerEvent {
-  readonly kind: 'timer';
-  readonly node: number;
-  readonly fn: () => void;
-  cancelled: boolean;
-}
 
 type SimEvent = Packet | LinkEvent | TimerEvent | { readonly kind: 'join'; readonly node: number } | { readonly kind: 'call'; readonly fn: () => void };
 
@@ -67,7 +61,7 @@ export class Simulation {
   private readonly bootstrap: Bootstrap;
   private readonly tracker: RumorTracker;
   /** Active view size of each node, from its 'view' events. */
-  private readonly degrees: Uint16Array;
+  private readonly degrees: Degrees;
   private joinedCount = 0;
   private crashedCount = 0;
 
@@ -96,7 +90,7 @@ export class Simulation {
     }
     this.ids = ids;
     this.crashed = new Uint8Array(this.size);
-    this.degrees = new Uint16Array(this.size);
+    this.degrees = new Degrees(this.size);
     this.tracker = new RumorTracker(this.size);
     this.bootstrap = new Bootstrap(this, { introductions, reintroduceAfterMs }, this.random);
     this.links = new Links(this.linkHost(), { connectLatencies, connectFailMs });
@@ -240,26 +234,17 @@ export class Simulation {
 
   /** Active view size of node i (as of its last 'view' event). */
   degree(i: number): number {
-    return this.degrees[i] as number;
+    return this.degrees.get(i);
   }
 
   /** Mean number of open links (active view size) over live nodes. */
   meanDegree(): number {
-    let sum = 0;
-    let count = 0;
-    for (let i = 0; i < this.size; i++) {
-      if (!this.isAlive(i)) continue;
-      sum += this.degrees[i] as number;
-      count++;
-    }
-    return count === 0 ? 0 : sum / count;
+    return this.degrees.mean((i) => this.isAlive(i));
   }
 
   /** Live nodes with no open link. */
   isolated(): number {
-    let count = 0;
-    for (let i = 0; i < this.size; i++) if (this.isAlive(i) && this.degrees[i] === 0) count++;
-    return count;
+    return this.degrees.isolated((i) => this.isAlive(i));
   }
 
   // ---- rumor tracking -----------------------------------------------------------------------
@@ -345,16 +330,8 @@ export class Simulation {
 
   /** Node i's place: this simulation's clock, links, bootstrap service and measurements. */
   private portsFor(i: number): Ports {
-    const queue = this.queue;
     return {
-      clock: {
-        now: () => this.now,
-        setTimer: (atMs, fn) => {
-          const timer: TimerEvent = { kind: 'timer', node: i, fn, cancelled: false };
-          queue.push(atMs, timer);
-          return () => (timer.cancelled = true);
-        },
-      },
+      clock: virtualClock(this.queue, i, () => this.now),
       random: seededRandom(deriveSeed(this.config.seed, 'node', i)),
       links: {
         send: (to, message) => this.send(i, to, message),
@@ -391,7 +368,7 @@ export class Simulation {
   private observe(i: number, event: NodeEvent): void {
     if (event.type === 'rumor') this.tracker.delivered(i, event.rumor.origin, event.rumor.seq, this.now, this.crashed[i] === 0);
     else if (event.type === 'view') {
-      this.degrees[i] = event.active.length;
+      this.degrees.set(i, event.active.length);
       this.bootstrap.degreeChanged(i, event.active.length, this.now);
     }
     if (this.onNodeEvent !== null) this.onNodeEvent(i, event);

@@ -68,3 +68,28 @@ export interface TransportStats {
   signalsDropped: number;
   lastError: string | null;
 }
+
+/** The running totals of TransportStats (the rest are gauges read at the time). */
+export type TransportCounters = Omit<TransportStats, 'open' | 'connecting' | 'joinedVia' | 'lastError'>;
+
+export function zeroTransportCounters(): TransportCounters {
+  return {
+    linksOpened: 0,
+    linksViaMesh: 0,
+    linksViaServer: 0,
+    linksViaLocal: 0,
+    linksViaInvite: 0,
+    linkTimeouts: 0,
+    linksUnanswered: 0,
+    linkErrors: 0,
+    messagesSent: 0,
+    messagesReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    sendsDropped: 0,
+    sendsDroppedBackpressure: 0,
+    signalsSent: 0,
+    signalsReceived: 0,
+    signalsDropped: 0,
+  };
+}

@@ -1,7 +1,8 @@
 import SimplePeer from 'simple-peer';
 import type { PeerId } from '../core/ids.ts';
 import { signalDataSchema, utf8Length, type SignalData } from '../core/wire.ts';
-import type { SignalPath, TransportStats, WebRtcTransportOptions } from './webrtc-contract.ts';
+import { EarlySignals } from './early-signals.ts';
+import { zeroTransportCounters, type SignalPath, type TransportStats, type WebRtcTransportOptions } from './webrtc-contract.ts';
 
 /**
  * WebRTC links for one peer: one simple-peer connection (one data channel) per neighbour.
@@ -28,8 +29,6 @@ const DEFAULT_ANSWER_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 /** A knock for a link open at least this long means the knocker lost its side: replace the link. */
 const KNOCK_REPLACES_OPEN_LINK_AFTER_MS = 5_000;
-/** Candidates that arrive before their offer (paths can reorder) are kept, this many per peer. */
-const MAX_EARLY_SIGNALS = 32;
 
 type Role = 'initiator' | 'responder' | 'knocking';
 
@@ -53,30 +52,12 @@ interface Link {
 export class WebRtcTransport {
   private readonly links = new Map<PeerId, Link>();
   /** Signals from a would-be initiator that arrived before its offer (responder side). */
-  private readonly early = new Map<PeerId, { at: number; signals: SignalData[] }>();
+  private readonly early: EarlySignals;
   private readonly iceServers: RTCIceServer[];
   private readonly connectTimeoutMs: number;
   private readonly answerTimeoutMs: number;
   private readonly maxBufferedBytes: number;
-  private readonly counters = {
-    linksOpened: 0,
-    linksViaMesh: 0,
-    linksViaServer: 0,
-    linksViaLocal: 0,
-    linksViaInvite: 0,
-    linkTimeouts: 0,
-    linksUnanswered: 0,
-    linkErrors: 0,
-    messagesSent: 0,
-    messagesReceived: 0,
-    bytesSent: 0,
-    bytesReceived: 0,
-    sendsDropped: 0,
-    sendsDroppedBackpressure: 0,
-    signalsSent: 0,
-    signalsReceived: 0,
-    signalsDropped: 0,
-  };
+  private readonly counters = zeroTransportCounters();
   private lastError: string | null = null;
   private joinedVia: SignalPath | null = null;
   private destroyed = false;
@@ -84,6 +65,7 @@ export class WebRtcTransport {
   constructor(private readonly options: WebRtcTransportOptions) {
     this.iceServers = options.iceServers ?? [];
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.early = new EarlySignals(this.connectTimeoutMs);
     this.answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   }
@@ -176,16 +158,14 @@ export class WebRtcTransport {
         responder.offerVia = via;
         responder.instance = this.createInstance(responder, false);
         this.signalInstance(responder, data);
-        const early = this.early.get(from);
-        this.early.delete(from);
-        for (const signal of early?.signals ?? []) this.signalInstance(responder, signal);
+        for (const signal of this.early.take(from)) this.signalInstance(responder, signal);
         return;
       }
       default: {
         if (link?.instance !== null && link?.instance !== undefined) {
           this.signalInstance(link, data);
         } else if (from < self && data.type === 'candidate') {
-          this.keepEarly(from, data);
+          if (!this.early.keep(from, data, now())) this.dropSignal(`too many early signals from ${from}`);
         } else {
           this.dropSignal(`unexpected ${data.type} from ${from} via ${via}`);
         }
@@ -211,25 +191,12 @@ export class WebRtcTransport {
    * sent: `token` names it until the answer says who took it. It waits `timeoutMs` for that.
    */
   offerByHand(token: PeerId, timeoutMs: number): Promise<SignalData> {
-    return new Promise((resolve, reject) => {
-      if (this.destroyed || this.links.has(token)) return reject(new Error(`cannot start invite ${token}`));
-      const link = this.newLink(token, 'initiator', timeoutMs);
-      link.offerVia = 'invite';
-      link.handSignal = resolve;
-      link.instance = this.createInstance(link, true, false);
-    });
+    return this.linkByHand(token, timeoutMs, null);
   }
 
   /** Answers an offer made by hand: resolves with the answer to hand back. */
   answerByHand(from: PeerId, offer: SignalData, timeoutMs: number): Promise<SignalData> {
-    return new Promise((resolve, reject) => {
-      if (this.destroyed || this.links.has(from)) return reject(new Error(`a link to ${from} exists already`));
-      const link = this.newLink(from, 'responder', timeoutMs);
-      link.offerVia = 'invite';
-      link.handSignal = resolve;
-      link.instance = this.createInstance(link, false, false);
-      this.signalInstance(link, offer);
-    });
+    return this.linkByHand(from, timeoutMs, offer);
   }
 
   /** The answer to an offer made by hand arrived: the link now belongs to `peer`. */
@@ -252,6 +219,18 @@ export class WebRtcTransport {
   }
 
   // ---- internals ----------------------------------------------------------------------------
+
+  /** A link whose one complete signal (ICE gathered, no trickle) goes to the caller: the offer, or with `offer` given, the answer. */
+  private linkByHand(peer: PeerId, timeoutMs: number, offer: SignalData | null): Promise<SignalData> {
+    return new Promise((resolve, reject) => {
+      if (this.destroyed || this.links.has(peer)) return reject(new Error(`a link to ${peer} exists already`));
+      const link = this.newLink(peer, offer === null ? 'initiator' : 'responder', timeoutMs);
+      link.offerVia = 'invite';
+      link.handSignal = resolve;
+      link.instance = this.createInstance(link, offer === null, false);
+      if (offer !== null) this.signalInstance(link, offer);
+    });
+  }
 
   private newLink(peer: PeerId, role: Role, timeoutMs = this.connectTimeoutMs): Link {
     const link: Link = {
@@ -377,15 +356,6 @@ export class WebRtcTransport {
       }, this.answerTimeoutMs);
     }
     return via;
-  }
-
-  private keepEarly(from: PeerId, data: SignalData): void {
-    const at = now();
-    for (const [peer, entry] of this.early) if (at - entry.at > this.connectTimeoutMs) this.early.delete(peer);
-    const entry = this.early.get(from) ?? { at, signals: [] };
-    if (entry.signals.length >= MAX_EARLY_SIGNALS) return this.dropSignal(`too many early signals from ${from}`);
-    entry.signals.push(data);
-    this.early.set(from, entry);
   }
 
   private dropSignal(why: string): void {
