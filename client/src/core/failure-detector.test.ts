@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { seededEnv } from './env.ts';
+import { FailureDetector } from './failure-detector.ts';
 import { asPeerId, type PeerId } from './ids.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
+import { Outbox } from './outbox.ts';
 import { TestNet } from './test-net.ts';
 
 /**
@@ -103,5 +106,114 @@ describe('FailureDetector in a network', () => {
     const goneBefore = goneEvents(net, others, sleeper);
     net.run(30_000);
     expect(goneEvents(net, others, sleeper)).toBe(goneBefore);
+  });
+});
+
+/** One detector alone on a hand-driven clock: what it sends, and whom it declares dead. */
+function lone(): { detector: FailureDetector; clock: { now: number }; out: Outbox; dead: PeerId[]; sentTo: (peer: PeerId, t: string) => number } {
+  const clock = { now: 0 };
+  const out = new Outbox();
+  const dead: PeerId[] = [];
+  const detector = new FailureDetector(seededEnv(1, () => clock.now), DEFAULT_OPTIONS, out, {
+    helpersFor: () => [],
+    suspicionChanged: () => undefined,
+    dead: (peer) => dead.push(peer),
+  });
+  const sentTo = (peer: PeerId, t: string): number => out.actions.filter((a) => a.type === 'send' && a.to === peer && a.message.t === t).length;
+  return { detector, clock, out, dead, sentTo };
+}
+
+describe('FailureDetector: late rounds', () => {
+  it('a late round with nothing heard since the previous one is our own sleep (health rises); with messages in between it is load (health stays)', () => {
+    const { detector, clock } = lone();
+    const a = id('a');
+    detector.watch(a, 0);
+    clock.now = PERIOD;
+    detector.tick(clock.now);
+    // Late by 4 periods, but a neighbour spoke meanwhile: we were awake.
+    clock.now += 5 * PERIOD;
+    detector.heard(a, clock.now - PERIOD);
+    detector.tick(clock.now);
+    expect(detector.localHealth()).toBe(0);
+    // Late by 4 periods with nothing heard: we slept.
+    clock.now += 5 * PERIOD;
+    detector.tick(clock.now);
+    expect(detector.localHealth()).toBe(1);
+  });
+
+  it('a node whose every round runs late while messages flow still drops a crashed neighbour by its own probes, without stretching its timeouts', () => {
+    // No topology: no death notices, each node must find the crash itself.
+    const net = new TestNet(7, { activeViewSize: 4, maxActiveViewSize: 6, shareTopology: false });
+    for (const name of NAMES) net.add(name);
+    NAMES.forEach((name, i) => {
+      net.link(name, NAMES[(i + 1) % NAMES.length] as string);
+      net.link(name, NAMES[(i + 2) % NAMES.length] as string);
+    });
+    net.run(10_000);
+    // n0's timers fire once a second (a loaded or background tab): every round is 3 periods late.
+    net.throttle('n0', 1000);
+    net.run(10_000);
+    const dead = id('n1');
+    expect(net.node('n0').neighbors()).toContain(dead);
+    net.kill('n1');
+    const tookMs = runUntil(net, () => !net.node('n0').neighbors().includes(dead), 120_000);
+    expect(net.node('n0').neighbors()).not.toContain(dead);
+    // deadAfterMs of silence, plus its rounds' granularity (1 s) for the probe stages.
+    expect(tookMs).toBeLessThanOrEqual(DEFAULT_OPTIONS.deadAfterMs + 4000);
+    expect(net.node('n0').localHealth()).toBe(0);
+  });
+});
+
+describe('FailureDetector: death notices', () => {
+  it('a notice for a neighbour pings it at once; if it answers it stays, however long we wait', () => {
+    const { detector, clock, dead, sentTo } = lone();
+    const a = id('a');
+    detector.watch(a, 0);
+    clock.now = 100; // well within pingIntervalMs: it would not be probed in turn
+    detector.noticed(a, clock.now);
+    expect(sentTo(a, 'ping')).toBe(1);
+    detector.heard(a, clock.now + 5);
+    for (let t = 0; t < 40; t++) {
+      clock.now += PERIOD;
+      detector.heard(a, clock.now); // it keeps talking
+      detector.tick(clock.now);
+    }
+    expect(dead).toEqual([]);
+    expect(detector.suspected(a)).toBe(false);
+  });
+
+  it('a noticed neighbour that stays silent is dead two probe timeouts after the notice, without indirect probes', () => {
+    const { detector, clock, dead, sentTo } = lone();
+    const a = id('a');
+    detector.watch(a, 0);
+    clock.now = 100;
+    detector.noticed(a, clock.now);
+    const noticedAt = clock.now;
+    while (dead.length === 0 && clock.now < 60_000) {
+      clock.now += PERIOD;
+      detector.tick(clock.now);
+    }
+    expect(dead).toEqual([a]);
+    expect(clock.now - noticedAt).toBeLessThanOrEqual(2 * DEFAULT_OPTIONS.probeTimeoutMs + 2 * PERIOD);
+    expect(clock.now - noticedAt).toBeLessThan(DEFAULT_OPTIONS.deadAfterMs);
+    expect(sentTo(a, 'probe-req')).toBe(0);
+  });
+
+  it('a survivor slow to decide on its own drops a crashed neighbour soon after the others’ death notice arrives', () => {
+    const net = new TestNet(8, { activeViewSize: 4, maxActiveViewSize: 6 });
+    // n1 alone would wait a minute of silence before declaring anyone dead.
+    for (const name of NAMES) net.add(name, name === 'n1' ? { deadAfterMs: 60_000 } : {});
+    NAMES.forEach((name, i) => {
+      net.link(name, NAMES[(i + 1) % NAMES.length] as string);
+      net.link(name, NAMES[(i + 2) % NAMES.length] as string);
+    });
+    net.run(10_000);
+    const deadId = id('n3');
+    expect(net.node('n1').neighbors()).toContain(deadId);
+    net.kill('n3');
+    const tookMs = runUntil(net, () => !net.node('n1').neighbors().includes(deadId), 120_000);
+    expect(net.node('n1').neighbors()).not.toContain(deadId);
+    // The others' deadAfterMs, the notice's hop, then n1's own two probe timeouts.
+    expect(tookMs).toBeLessThanOrEqual(DEFAULT_OPTIONS.deadAfterMs + 2 * DEFAULT_OPTIONS.probeTimeoutMs + 8 * PERIOD);
   });
 });

@@ -15,6 +15,8 @@ interface Watch {
   suspectedAt: number | undefined;
   /** When a suspect was last pinged (each timeout it gets another chance to speak). */
   pingedAt: number;
+  /** Another peer's death notice for it arrived: probed at once, and unanswered probes need no helpers. */
+  noticed: boolean;
 }
 
 /** What the detector asks of its membership. */
@@ -41,9 +43,12 @@ export interface FailureHooks {
  *   replacement link is dialled) and is pinged again; any message from it refutes the suspicion;
  * - a suspect silent for deadAfterMs is declared dead (a death notice spreads in the topology, whose
  *   entry version is the incarnation number: a live peer refutes the notice with a newer entry).
- * Local health (Lifeguard): a node whose own ticks run late (throttled or frozen timers) shifts every
- * deadline by the delay, so time it slept never counts against its neighbours, and stretches its
- * timeouts by 1 + health; health rises on late ticks and missing nacks, falls on answered probes.
+ * - a death notice from another peer for a neighbour (`noticed`): it is pinged at once; unanswered,
+ *   it is suspected without indirect probes and dead one timeout later;
+ * Local health (Lifeguard): a node whose own ticks run late (throttled or frozen timers) and that
+ * heard nothing meanwhile shifts every deadline by the delay, so time it slept never counts against
+ * its neighbours, and stretches its timeouts by 1 + health; health rises on such late ticks and
+ * missing nacks, falls on answered probes. A late tick with messages in between is load, not sleep.
  */
 export class FailureDetector {
   private readonly watched = new Map<PeerId, Watch>();
@@ -53,6 +58,8 @@ export class FailureDetector {
   private seq = 0;
   private health = 0;
   private nextRoundAt: number;
+  /** A neighbour spoke since the previous round: we were awake, so a late round is load, not sleep. */
+  private heardSinceRound = false;
 
   constructor(
     private readonly env: Env,
@@ -64,7 +71,7 @@ export class FailureDetector {
   }
 
   watch(peer: PeerId, now: number): void {
-    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now });
+    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false });
   }
 
   unwatch(peer: PeerId): void {
@@ -76,8 +83,23 @@ export class FailureDetector {
   heard(peer: PeerId, now: number): void {
     const watch = this.watched.get(peer);
     if (watch === undefined) return;
+    this.heardSinceRound = true;
     if (watch.probe?.phase === 'direct' && now - watch.probe.sentAt < this.timeoutMs()) this.health = Math.max(0, this.health - 1);
     this.alive(peer, watch, now);
+  }
+
+  /**
+   * Another peer's death notice names this neighbour. Evidence, not a verdict: ping it now rather
+   * than in turn. If it answers, it stays (and its newer entry refutes the notice); if it does not,
+   * the notice stands in for the indirect probes and shortens the suspicion (Lifeguard's suspicion
+   * timeout shrinks with independent confirmations), so a link that is still open to a dead tab
+   * does not keep it in our view long after the rest of the mesh dropped it.
+   */
+  noticed(peer: PeerId, now: number): void {
+    const watch = this.watched.get(peer);
+    if (watch === undefined || watch.noticed) return;
+    watch.noticed = true;
+    if (watch.probe === undefined && watch.suspectedAt === undefined) this.ping(peer, watch, now);
   }
 
   /** The transport doubts the link (ICE disconnected, channel closing): probe it now, not in turn. */
@@ -139,9 +161,12 @@ export class FailureDetector {
 
   tick(now: number): void {
     const lateMs = now - this.nextRoundAt;
-    if (lateMs > 2 * this.options.probePeriodMs) this.slept(lateMs, now);
+    // A late round is our own sleep only if nobody got through meanwhile: under load ticks run late
+    // while messages keep arriving, and shifting deadlines then would keep a dead neighbour forever.
+    if (lateMs > 2 * this.options.probePeriodMs && !this.heardSinceRound) this.slept(lateMs, now);
     if (now < this.nextRoundAt) return;
     this.nextRoundAt = now + this.options.probePeriodMs;
+    this.heardSinceRound = false;
     this.expireRelays(now);
     const timeout = this.timeoutMs();
     let quietest: [PeerId, Watch] | undefined;
@@ -167,6 +192,7 @@ export class FailureDetector {
   private alive(peer: PeerId, watch: Watch, now: number): void {
     watch.quietSince = now;
     watch.probe = undefined;
+    watch.noticed = false;
     if (watch.suspectedAt === undefined) return;
     watch.suspectedAt = undefined;
     this.hooks.suspicionChanged(peer);
@@ -198,7 +224,7 @@ export class FailureDetector {
     const probe = watch.probe;
     // Helpers answer at their own rounds: an indirect round gets one period more.
     if (probe === undefined || now - probe.sentAt < timeout + (probe.phase === 'indirect' ? this.options.probePeriodMs : 0)) return;
-    if (probe.phase === 'direct') {
+    if (probe.phase === 'direct' && !watch.noticed) {
       const helpers = sample(this.env.random, this.hooks.helpersFor(peer).filter((h) => h !== peer && this.watched.has(h)), this.options.indirectProbes);
       if (helpers.length > 0) {
         watch.probe = { n: probe.n, sentAt: now, phase: 'indirect', helpers: new Set(helpers), nacks: 0 };
@@ -218,7 +244,9 @@ export class FailureDetector {
   }
 
   private suspectRound(peer: PeerId, watch: Watch, now: number, timeout: number): void {
-    if (now - watch.quietSince >= this.options.deadAfterMs * (1 + this.health)) {
+    // Confirmed by a death notice: one more timeout to answer, not the whole deadAfterMs.
+    const confirmed = watch.noticed && now - (watch.suspectedAt ?? now) >= timeout;
+    if (confirmed || now - watch.quietSince >= this.options.deadAfterMs * (1 + this.health)) {
       this.hooks.dead(peer, now);
       return;
     }

@@ -122,6 +122,11 @@ export class Membership implements ProtocolModule<Owned> {
     if (this.pending.delete(peer)) this.out.disconnect(peer);
   }
 
+  /** Others report neighbour `peer` gone: probe it now (a notice is evidence, not an eviction). */
+  noticedGone(peer: PeerId, now: number): void {
+    this.detector.noticed(peer, now);
+  }
+
   /**
    * A link opened. At the cap, a link we asked for is closed again (we no longer need it); a link
    * someone else asked for (they are below target) takes the place of a neighbour that has links

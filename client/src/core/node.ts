@@ -87,8 +87,14 @@ export class GossipNode {
     const penalize = (reason: DropReason) => (from: PeerId, detail: string) => this.refused(from, this.admission.penalize(from, reason, detail, env.now()));
     this.topology = new TopologyGossip(ctx, this.clock, {
       ownLinks: () => this.membership.healthy(),
-      // A death notice is evidence, not an eviction: a neighbour that still answers on its link stays.
-      declaredGone: (peers) => peers.filter((peer) => !this.membership.healthy().includes(peer)).forEach((peer) => this.membership.forget(peer)),
+      // A death notice is evidence, not an eviction: a neighbour is probed at once and stays if it answers.
+      declaredGone: (peers) => {
+        const neighbors = this.membership.neighbors();
+        for (const peer of peers) {
+          if (neighbors.includes(peer)) this.membership.noticedGone(peer, env.now());
+          else this.membership.forget(peer);
+        }
+      },
       penalize: penalize('future'),
     });
     this.membership = new Membership(id, env, this.options, this.out, () => (this.viewChanged = true), {
@@ -237,6 +243,11 @@ export class GossipNode {
 
   known(): PeerId[] {
     return this.membership.known();
+  }
+
+  /** Lifeguard's local health multiplier (0: our own rounds run on time), for diagnostics. */
+  localHealth(): number {
+    return this.membership.localHealth();
   }
 
   counterValue(): number {

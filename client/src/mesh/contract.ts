@@ -88,6 +88,8 @@ export interface MeshDiagnostics {
   droppedByReason: Record<string, number>;
   lastTransportError: string | null;
   lastServerError: string | null;
+  /** The failure detector's local health multiplier (0: this tab's rounds run on time; up to 8 when its own timers lag). */
+  localHealth: number;
 }
 
 /** Everything the page and the test hook need from one running peer. */

@@ -286,6 +286,7 @@ export class MeshDriver implements MeshClient {
       droppedByReason: { ...node.droppedByReason },
       lastTransportError: link.lastError,
       lastServerError: server.lastError,
+      localHealth: this.node.localHealth(),
     };
   }
 
