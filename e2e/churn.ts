@@ -59,6 +59,35 @@ export async function crashTab(page: Page, boundMs = 10_000): Promise<void> {
   await withTimeout(crashed, boundMs, () => new Error(`Page.crash: not within ${boundMs} ms`));
 }
 
+/**
+ * Chromium's background-tab timer throttling, emulated (headless pages are always visible, so
+ * Chromium never throttles them itself): every setTimeout runs at the next whole second at the
+ * earliest. Self-contained (serialized): an init script, or run once with page.evaluate.
+ */
+export function alignTimersToWholeSeconds(): void {
+  const original = window.setTimeout.bind(window);
+  const aligned = (handler: TimerHandler, ms?: number, ...rest: unknown[]): number => {
+    const due = Date.now() + (ms ?? 0);
+    return original(handler, Math.ceil(due / 1000) * 1000 - Date.now(), ...rest);
+  };
+  window.setTimeout = aligned as typeof window.setTimeout;
+}
+
+/**
+ * Throttles a tab as Chromium throttles a background one: its timers held to whole seconds
+ * (`timers: false` when an init script did it already) and its CPU slowed 4x (DevTools
+ * Emulation.setCPUThrottlingRate). Resolves to the function that gives the CPU back.
+ */
+export async function throttleTab(page: Page, opts: { timers: boolean } = { timers: true }): Promise<() => Promise<void>> {
+  if (opts.timers) await page.evaluate(alignTimersToWholeSeconds);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  return async () => {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.detach();
+  };
+}
+
 export interface FrozenTab {
   /** When the freeze took effect (epoch ms, this process's clock). */
   readonly frozenAt: number;

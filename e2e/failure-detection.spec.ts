@@ -13,7 +13,7 @@
  */
 import type { Page } from '@playwright/test';
 import { DEFAULT_OPTIONS } from '../client/src/core/options.ts';
-import { crashTab, freezeTab } from './churn.ts';
+import { crashTab, freezeTab, throttleTab } from './churn.ts';
 import { test, expect, hook, waitForAll, waitForMeshReady } from './fixtures.ts';
 import { meshSnapshot, publish, waitForConnectedMesh, waitForCounter, waitForRumor } from './mesh-helpers.ts';
 
@@ -61,17 +61,8 @@ test('a tab with throttled timers but flowing messages is never evicted', async 
   const slow = tabs[1] as Page;
   const slowId = await hook(slow).id();
   const others = tabs.filter((t) => t !== slow);
-  // Chromium's background throttling: a timer runs at the next whole second at the earliest.
-  await slow.evaluate(() => {
-    const original = window.setTimeout.bind(window);
-    const aligned = (handler: TimerHandler, ms?: number, ...rest: unknown[]): number => {
-      const due = Date.now() + (ms ?? 0);
-      return original(handler, Math.ceil(due / 1000) * 1000 - Date.now(), ...rest);
-    };
-    window.setTimeout = aligned as typeof window.setTimeout;
-  });
-  const cdp = await slow.context().newCDPSession(slow);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  // Chromium's background throttling: timers at whole seconds, and the CPU slowed 4x.
+  const unthrottle = await throttleTab(slow);
   const linkedBefore = (await meshSnapshot(others)).filter((v) => v.neighbors.includes(slowId)).map((v) => v.id);
   expect(linkedBefore.length).toBeGreaterThan(0);
   // Over the observation, every poll: each tab that linked to it still does (eviction would drop it).
@@ -84,8 +75,7 @@ test('a tab with throttled timers but flowing messages is never evicted', async 
   // Its messages flow both ways: a rumor from it reaches everyone.
   const id = await publish(slow, 'from the throttled tab');
   await waitForRumor(tabs, id, SPREAD_TIMEOUT_MS);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-  await cdp.detach();
+  await unthrottle();
 });
 
 test('a frozen tab is evicted, and when it wakes it links again and catches up', async ({ openTabs }) => {

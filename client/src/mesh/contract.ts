@@ -90,6 +90,8 @@ export interface MeshDiagnostics {
   lastServerError: string | null;
   /** The failure detector's local health multiplier (0: this tab's rounds run on time; up to 8 when its own timers lag). */
   localHealth: number;
+  /** Neighbours this peer declared gone for silence (its failure detector's verdicts), the last 64, epoch ms. */
+  silentPeers: Array<{ peer: string; at: number }>;
 }
 
 /** Everything the page and the test hook need from one running peer. */

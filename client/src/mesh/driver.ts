@@ -33,6 +33,7 @@ import { randomPeerId } from './peer-id.ts';
 
 /** Rumors kept for rumors(); the oldest go first. */
 const MAX_KEPT_RUMORS = 2000;
+const MAX_KEPT_SILENT = 64;
 
 /** What differs between a tab and a Node process besides the network. */
 export interface Place {
@@ -91,6 +92,8 @@ export class MeshDriver implements MeshClient {
   private firstLinkAt: number | undefined;
   private aggregateValue_ = 0;
   private readonly eventListeners = new Set<(event: NodeEvent) => void>();
+  /** Neighbours this peer declared gone for silence, newest last (diagnostics: the benchmark counts false evictions). */
+  private readonly silentPeers: Array<{ peer: string; at: number }> = [];
 
   constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE) {
     const identity = settings.identity;
@@ -287,6 +290,7 @@ export class MeshDriver implements MeshClient {
       lastTransportError: link.lastError,
       lastServerError: server.lastError,
       localHealth: this.node.localHealth(),
+      silentPeers: this.silentPeers.map((e) => ({ ...e })),
     };
   }
 
@@ -366,6 +370,10 @@ export class MeshDriver implements MeshClient {
 
   private observe(event: NodeEvent): void {
     for (const listener of this.eventListeners) listener(event);
+    if (event.type === 'peer-gone' && event.reason === 'silent') {
+      this.silentPeers.push({ peer: event.peer, at: Date.now() });
+      if (this.silentPeers.length > MAX_KEPT_SILENT) this.silentPeers.shift();
+    }
     if (event.type !== 'rumor') return;
     this.delivered.push(deliveredRumor(event));
     if (this.delivered.length > MAX_KEPT_RUMORS) this.delivered.splice(0, this.delivered.length - MAX_KEPT_RUMORS);
