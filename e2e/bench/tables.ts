@@ -158,3 +158,10 @@ export function formatTable(table: Table): string {
       .trimEnd();
   return [table.title, line(table.header), ...table.rows.map(line)].join('\n');
 }
+
+/** The same table as GitHub markdown (title as a bold line, numbers right-aligned). */
+export function markdownTable(table: Table): string {
+  const row = (cells: readonly string[]): string => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  const align = table.header.map((_, i) => (i <= table.textColumns ? '---' : '---:'));
+  return [`**${table.title}**`, '', row(table.header), row(align), ...table.rows.map(row)].join('\n');
+}
