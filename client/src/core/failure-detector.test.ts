@@ -110,12 +110,12 @@ describe('FailureDetector in a network', () => {
 });
 
 /** One detector alone on a hand-driven clock: what it sends, and whom it declares dead. */
-function lone(): { detector: FailureDetector; clock: { now: number }; out: Outbox; dead: PeerId[]; sentTo: (peer: PeerId, t: string) => number } {
+function lone(helpers: readonly PeerId[] = []): { detector: FailureDetector; clock: { now: number }; out: Outbox; dead: PeerId[]; sentTo: (peer: PeerId, t: string) => number } {
   const clock = { now: 0 };
   const out = new Outbox();
   const dead: PeerId[] = [];
   const detector = new FailureDetector(seededEnv(1, () => clock.now), DEFAULT_OPTIONS, out, {
-    helpersFor: () => [],
+    helpersFor: (target) => helpers.filter((h) => h !== target),
     suspicionChanged: () => undefined,
     dead: (peer) => dead.push(peer),
   });
@@ -215,5 +215,25 @@ describe('FailureDetector: death notices', () => {
     expect(net.node('n1').neighbors()).not.toContain(deadId);
     // The others' deadAfterMs, the notice's hop, then n1's own two probe timeouts.
     expect(tookMs).toBeLessThanOrEqual(DEFAULT_OPTIONS.deadAfterMs + 2 * DEFAULT_OPTIONS.probeTimeoutMs + 8 * PERIOD);
+  });
+});
+
+describe('FailureDetector: helpers that are dead too', () => {
+  it('a helper that does not nack raises local health, unless it is itself unanswered (two crashed together)', () => {
+    const run = (helperAnswersUs: boolean): number => {
+      const { detector, clock, dead } = lone([id('h')]);
+      detector.watch(id('t'), 0);
+      detector.watch(id('h'), 0);
+      // t is silent throughout; h answers our own pings only if it is alive (it never answers probe-reqs).
+      while (dead.length === 0 && clock.now < 30_000) {
+        clock.now += PERIOD;
+        if (helperAnswersUs) detector.heard(id('h'), clock.now);
+        detector.tick(clock.now);
+      }
+      expect(dead[0]).toBe(id('t'));
+      return detector.localHealth();
+    };
+    expect(run(true)).toBeGreaterThan(0); // h is alive and did not answer our request: maybe we are slow
+    expect(run(false)).toBe(0); // h is as silent as t: it is dead too, we are not slow
   });
 });

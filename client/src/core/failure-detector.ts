@@ -11,7 +11,7 @@ interface Watch {
   /** Last time the neighbour was heard from (shifted forward by our own late ticks: time we slept does not count). */
   quietSince: number;
   /** Our outstanding probe, direct first, then through helpers. */
-  probe: { n: number; sentAt: number; phase: 'direct' | 'indirect'; helpers: Set<PeerId>; nacks: number } | undefined;
+  probe: { n: number; sentAt: number; phase: 'direct' | 'indirect'; helpers: Set<PeerId>; nacked: Set<PeerId> } | undefined;
   suspectedAt: number | undefined;
   /** When a suspect was last pinged (each timeout it gets another chance to speak). */
   pingedAt: number;
@@ -153,7 +153,7 @@ export class FailureDetector {
         const probe = watch?.probe;
         if (watch === undefined || probe === undefined || probe.n !== message.n || !probe.helpers.has(from)) return;
         if (message.ok) this.alive(message.target, watch, now);
-        else probe.nacks++;
+        else probe.nacked.add(from);
         return;
       }
     }
@@ -216,7 +216,7 @@ export class FailureDetector {
 
   private ping(peer: PeerId, watch: Watch, now: number): void {
     const n = ++this.seq;
-    watch.probe = { n, sentAt: now, phase: 'direct', helpers: new Set(), nacks: 0 };
+    watch.probe = { n, sentAt: now, phase: 'direct', helpers: new Set(), nacked: new Set() };
     this.out.send(peer, { t: 'ping', n });
   }
 
@@ -227,12 +227,13 @@ export class FailureDetector {
     if (probe.phase === 'direct' && !watch.noticed) {
       const helpers = sample(this.env.random, this.hooks.helpersFor(peer).filter((h) => h !== peer && this.watched.has(h)), this.options.indirectProbes);
       if (helpers.length > 0) {
-        watch.probe = { n: probe.n, sentAt: now, phase: 'indirect', helpers: new Set(helpers), nacks: 0 };
+        watch.probe = { n: probe.n, sentAt: now, phase: 'indirect', helpers: new Set(helpers), nacked: new Set() };
         for (const helper of helpers) this.out.send(helper, { t: 'probe-req', n: probe.n, target: peer });
         return;
       }
-    } else if (probe.nacks < probe.helpers.size) {
-      // Helpers that did not even nack: the slow one may be us (Lifeguard), so wait longer from now on.
+    } else if ([...probe.helpers].some((h) => !probe.nacked.has(h) && !this.doubtful(h))) {
+      // A helper that did not even nack: the slow one may be us (Lifeguard), so wait longer from now on.
+      // Not when that helper is itself unanswered (two tabs crashed together): it is dead, not us slow.
       this.health = Math.min(MAX_HEALTH, this.health + 1);
     }
     watch.probe = undefined;
