@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededEnv } from './env.ts';
 import { FailureDetector } from './failure-detector.ts';
 import { asPeerId, type PeerId } from './ids.ts';
-import { DEFAULT_OPTIONS } from './options.ts';
+import { DEFAULT_OPTIONS, type OptionsInput } from './options.ts';
 import { Outbox } from './outbox.ts';
 import { TestNet } from './test-net.ts';
 
@@ -17,9 +17,9 @@ const id = (name: string): PeerId => asPeerId(name);
 const PERIOD = DEFAULT_OPTIONS.probePeriodMs;
 
 /** Eight nodes, each linked to the next two around a ring (degree 4), settled for 10 s. */
-function ring(seed: number): TestNet {
-  const net = new TestNet(seed, { activeViewSize: 4, maxActiveViewSize: 6 });
-  for (const name of NAMES) net.add(name);
+function ring(seed: number, defaults: OptionsInput = {}, perNode: (name: string) => OptionsInput = () => ({})): TestNet {
+  const net = new TestNet(seed, { activeViewSize: 4, maxActiveViewSize: 6, ...defaults });
+  for (const name of NAMES) net.add(name, perNode(name));
   NAMES.forEach((name, i) => {
     net.link(name, NAMES[(i + 1) % NAMES.length] as string);
     net.link(name, NAMES[(i + 2) % NAMES.length] as string);
@@ -143,13 +143,7 @@ describe('FailureDetector: late rounds', () => {
 
   it('a node whose every round runs late while messages flow still drops a crashed neighbour by its own probes, without stretching its timeouts', () => {
     // No topology: no death notices, each node must find the crash itself.
-    const net = new TestNet(7, { activeViewSize: 4, maxActiveViewSize: 6, shareTopology: false });
-    for (const name of NAMES) net.add(name);
-    NAMES.forEach((name, i) => {
-      net.link(name, NAMES[(i + 1) % NAMES.length] as string);
-      net.link(name, NAMES[(i + 2) % NAMES.length] as string);
-    });
-    net.run(10_000);
+    const net = ring(7, { shareTopology: false });
     // n0's timers fire once a second (a loaded or background tab): every round is 3 periods late.
     net.throttle('n0', 1000);
     net.run(10_000);
@@ -200,14 +194,8 @@ describe('FailureDetector: death notices', () => {
   });
 
   it('a survivor slow to decide on its own drops a crashed neighbour soon after the others’ death notice arrives', () => {
-    const net = new TestNet(8, { activeViewSize: 4, maxActiveViewSize: 6 });
     // n1 alone would wait a minute of silence before declaring anyone dead.
-    for (const name of NAMES) net.add(name, name === 'n1' ? { deadAfterMs: 60_000 } : {});
-    NAMES.forEach((name, i) => {
-      net.link(name, NAMES[(i + 1) % NAMES.length] as string);
-      net.link(name, NAMES[(i + 2) % NAMES.length] as string);
-    });
-    net.run(10_000);
+    const net = ring(8, {}, (name) => (name === 'n1' ? { deadAfterMs: 60_000 } : {}));
     const deadId = id('n3');
     expect(net.node('n1').neighbors()).toContain(deadId);
     net.kill('n3');
