@@ -25,7 +25,7 @@ const THROTTLED = [1, 2];
 const FROZEN = 3;
 const FREEZE_MS = 10_000;
 const FREEZE_EVERY_MS = 60_000;
-const FIRST_FREEZE_MS = 30_000;
+export const FIRST_FREEZE_MS = 30_000;
 const RUMOR_EVERY_MS = 2000;
 /** After a wake, evictions of the sleeper this long after are still the freeze's (the verdict travels). */
 const WAKE_GRACE_MS = 5000;

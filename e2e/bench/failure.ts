@@ -21,7 +21,7 @@ import { DEFAULT_OPTIONS } from '../../client/src/core/options.ts';
 import { crashTab } from '../churn.ts';
 import { ensureBuiltClient, reexecInNamespace, repoRoot, waitUntil } from '../scenario.ts';
 import { FAILURE_USAGE, parseFailureArgs, type FailureBenchOptions } from './failure-options.ts';
-import { runSoak, soakTable, type SoakFigures } from './failure-soak.ts';
+import { FIRST_FREEZE_MS, runSoak, soakTable, type SoakFigures } from './failure-soak.ts';
 import { openSeparateTabs, whenDropped } from './failure-mesh.ts';
 import { environmentAtStart, loadAverages, type Environment } from './results.ts';
 import { summarize, type Summary } from './stats.ts';
@@ -228,7 +228,14 @@ export function markdownReport(results: FailureResults): string {
     }
     lines.push('');
   }
-  if (results.soak !== null) lines.push(markdownTable(soakTable(results.soak)), '', ...results.soak.notes.map((n) => `- ${n}`), '');
+  if (results.soak !== null) {
+    const soak = results.soak;
+    const start = soak.freezes[0] === undefined ? null : soak.freezes[0].frozenAt - FIRST_FREEZE_MS;
+    const when = (at: number): string => (start === null ? new Date(at).toISOString() : `about ${Math.round((at - start) / 1000)} s in`);
+    lines.push(markdownTable(soakTable(soak)), '', ...soak.notes.map((n) => `- ${n}`));
+    for (const e of soak.evictions) if (e.kind !== 'frozen, while frozen') lines.push(`- False eviction: tab ${e.byTab} declared tab ${e.ofTab} (${e.kind}) gone, ${when(e.at)}.`);
+    lines.push('');
+  }
   if (results.errors.length > 0) lines.push('Errors:', ...results.errors.map((e) => `- ${e}`), '');
   return lines.join('\n');
 }
