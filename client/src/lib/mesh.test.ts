@@ -54,4 +54,28 @@ describe('joinMesh', () => {
     expect(await refusal(() => mesh.on('nope' as 'rumor', () => undefined))).toMatchObject({ code: 'bad-option', option: 'event' });
     mesh.close();
   });
+
+  it('offers what the page draws: own value, mode switch, passive view, topology, a change event', async () => {
+    const mesh = await joinMeshAt({ ...NOWHERE, room: 'page', mode: 'push' }, {}, true);
+    expect(mesh.mode).toBe('push');
+    mesh.setMode('flood');
+    expect(mesh.mode).toBe('flood');
+    expect(await refusal(() => mesh.setMode('gossip' as 'push'))).toMatchObject({ code: 'bad-option', option: 'mode' });
+    expect(mesh.aggregates.value).toBe(0);
+    mesh.aggregates.setValue(7);
+    expect(mesh.aggregates.value).toBe(7);
+    expect(mesh.aggregates.estimate).toBeNull();
+    expect(mesh.knownPeers()).toEqual([]);
+    const topology = mesh.topology();
+    expect(Object.values(topology).flat()).toEqual([]);
+    // A copy: changing it changes nothing inside.
+    topology['someone'] = ['else'];
+    expect(mesh.topology()).not.toHaveProperty('someone');
+    const changed = new Promise<void>((resolve) => mesh.on('change', () => resolve()));
+    mesh.publish('draw me');
+    await changed;
+    mesh.close();
+    expect(await refusal(() => mesh.topology())).toMatchObject({ code: 'closed' });
+    expect(await refusal(() => mesh.mode)).toMatchObject({ code: 'closed' });
+  });
 });

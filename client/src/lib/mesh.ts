@@ -1,10 +1,11 @@
+import { MODES } from '../core/options.ts';
 import type { NodeEvent } from '../core/outbox.ts';
 import { deliveredRumor, type MeshDriver, type Place } from '../mesh/driver.ts';
 import { startMesh } from '../mesh/start.ts';
 import { MeshError } from './errors.ts';
 import { Emitter } from './events.ts';
 import { parseMeshOptions } from './options.ts';
-import type { Mesh, MeshEventName, MeshEvents } from './types.ts';
+import type { Mesh, MeshEventName, MeshEvents, Mode } from './types.ts';
 
 /** Open meshes with an explicit peer id, by server + room + id: joining twice is a caller's mistake. */
 const openWithId = new Set<string>();
@@ -84,6 +85,12 @@ class PublicMesh implements Mesh {
       get max() {
         return live().aggregates()?.max ?? null;
       },
+      get estimate() {
+        return live().aggregates();
+      },
+      get value() {
+        return live().aggregateValue();
+      },
       setValue: (value) => {
         if (!Number.isFinite(value)) throw new MeshError('bad-option', 'must be a finite number', 'value');
         live().setAggregateValue(value);
@@ -114,6 +121,23 @@ class PublicMesh implements Mesh {
 
   neighbors(): string[] {
     return [...this.live().neighbors()];
+  }
+
+  knownPeers(): string[] {
+    return [...this.live().known()];
+  }
+
+  topology(): Record<string, string[]> {
+    return Object.fromEntries([...this.live().graph()].map(([peer, links]) => [peer, [...links]]));
+  }
+
+  get mode(): Mode {
+    return this.live().mode();
+  }
+
+  setMode(mode: Mode): void {
+    if (!(MODES as readonly unknown[]).includes(mode)) throw new MeshError('bad-option', `must be one of ${MODES.join(', ')}`, 'mode');
+    this.live().setMode(mode);
   }
 
   rumors(): ReturnType<Mesh['rumors']> {
@@ -171,6 +195,7 @@ class PublicMesh implements Mesh {
 
   private settled(): void {
     if (this.closed_) return;
+    this.events.emit('change', undefined);
     const peers = this.driver.neighbors();
     if (peers.length !== this.peers.length || peers.some((peer, i) => peer !== this.peers[i])) {
       this.peers = [...peers];
@@ -194,4 +219,4 @@ async function inviteStep<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
-const EVENT_NAMES: readonly MeshEventName[] = ['rumor', 'counter', 'register', 'peers', 'server'];
+const EVENT_NAMES: readonly MeshEventName[] = ['rumor', 'counter', 'register', 'peers', 'server', 'change'];
