@@ -51,6 +51,11 @@ describe('joinMesh', () => {
     expect(counters).toEqual([2, 5]);
     expect(mesh.counter.value).toBe(5);
     expect(await refusal(() => mesh.counter.add(Number.NaN))).toMatchObject({ code: 'bad-option', option: 'delta' });
+    // Too long for the wire: the caller's mistake, named (README: 2048 and 1024 bytes).
+    expect(await refusal(() => mesh.publish('é'.repeat(1025)))).toMatchObject({ code: 'bad-option', option: 'text' });
+    expect(await refusal(() => mesh.register.set('x'.repeat(1025)))).toMatchObject({ code: 'bad-option', option: 'value' });
+    mesh.publish('é'.repeat(1024));
+    mesh.register.set('x'.repeat(1024));
     expect(await refusal(() => mesh.on('nope' as 'rumor', () => undefined))).toMatchObject({ code: 'bad-option', option: 'event' });
     mesh.close();
   });

@@ -66,7 +66,7 @@ class PublicMesh implements Mesh {
     this.register = {
       set: (value) => {
         if (typeof value !== 'string') throw new MeshError('bad-option', 'must be a string', 'value');
-        live().setRegister(value);
+        callerStep('value', () => live().setRegister(value));
       },
       get value() {
         return live().register();
@@ -111,12 +111,7 @@ class PublicMesh implements Mesh {
 
   publish(text: string): string {
     if (typeof text !== 'string') throw new MeshError('bad-option', 'must be a string', 'text');
-    try {
-      return this.live().publish(text);
-    } catch (error: unknown) {
-      if (error instanceof MeshError) throw error;
-      throw new MeshError('bad-option', error instanceof Error ? error.message : String(error), 'text');
-    }
+    return callerStep('text', () => this.live().publish(text));
   }
 
   neighbors(): string[] {
@@ -209,14 +204,25 @@ class PublicMesh implements Mesh {
   }
 }
 
-/** A bad or stale invite code is the caller's to fix: a coded error naming the code. */
+/** The core refused the caller's argument (too long, malformed, a bad or stale invite code): a coded error naming it. */
+function callerError(option: string, error: unknown): MeshError {
+  return error instanceof MeshError ? error : new MeshError('bad-option', error instanceof Error ? error.message : String(error), option);
+}
+
+function callerStep<T>(option: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error: unknown) {
+    throw callerError(option, error);
+  }
+}
+
 async function inviteStep<T>(step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error: unknown) {
-    if (error instanceof MeshError) throw error;
-    throw new MeshError('bad-option', error instanceof Error ? error.message : String(error), 'code');
+    throw callerError('code', error);
   }
 }
 
-const EVENT_NAMES: readonly MeshEventName[] = ['rumor', 'counter', 'register', 'peers', 'server', 'change'];
+export const EVENT_NAMES: readonly MeshEventName[] = ['rumor', 'counter', 'register', 'peers', 'server', 'change'];

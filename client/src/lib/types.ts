@@ -30,13 +30,13 @@ export interface Mesh {
   /** This peer's id (unique in the room). */
   readonly id: string;
   readonly room: string;
-  /** Spreads `text` to every peer of the room; returns the rumor's id. Up to 8 KiB of text. */
+  /** Spreads `text` to every peer of the room; returns the rumor's id. Up to 2048 bytes of UTF-8 (MeshError bad-option "text" beyond). */
   publish(text: string): string;
   /** The shared PN-counter: every peer's adds, summed. */
   readonly counter: { add(delta: number): void; readonly value: number };
   /** The shared last-writer-wins register (null before anyone set it). */
   readonly register: { set(value: string): void; readonly value: RegisterValue | null };
-  /** Network-wide estimates by push-sum, per 10 s epoch (null before the first estimate). */
+  /** Network-wide estimates by push-sum, in epochs of `epochMs` (null before the first estimate). */
   readonly aggregates: {
     readonly size: number | null;
     readonly average: number | null;
