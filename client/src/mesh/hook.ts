@@ -1,39 +1,34 @@
 import type { Mesh } from '../lib/types.ts';
-import type { DeliveredRumor, MeshAggregates, MeshDiagnostics, MeshStats } from './contract.ts';
-import type { Mode } from '../core/options.ts';
-import type { RegisterValue } from '../core/wire.ts';
 
 /**
  * The test hook, `window.__mesh`: the page's public Mesh (lib/types.ts) as plain functions that
- * Playwright's page.evaluate can call and whose results it can carry out of a tab. End-to-end
- * specs and benchmarks reach into a tab only through it. Its global lives here, with the page,
- * not in the contract: the published types (lib/) must declare no globals.
+ * Playwright's page.evaluate can call and whose results it can carry out of a tab (getters become
+ * calls; the names are those the specs have always used). End-to-end specs and benchmarks reach
+ * into a tab only through it. Its global lives here, with the page, not in the contract: the
+ * published types (lib/) must declare no globals.
  */
 export interface MeshTestHook {
   readonly id: string;
   /** At least one open neighbour link. */
   ready(): boolean;
-  neighbors(): string[];
-  /** The passive view (Mesh.knownPeers). */
-  known(): string[];
-  publish(text: string): string;
-  rumors(): DeliveredRumor[];
-  add(delta: number): void;
-  counter(): number;
-  setRegister(value: string): void;
-  register(): RegisterValue | null;
-  stats(): MeshStats;
-  /** The whole estimate (Mesh.aggregates.estimate). */
-  aggregates(): MeshAggregates | null;
-  setAggregateValue(value: number): void;
-  serverConnected(): boolean;
-  setMode(mode: Mode): void;
-  mode(): Mode;
-  diagnostics(): MeshDiagnostics;
-  /** Mesh.invite. */
-  createInvite(): Promise<string>;
-  acceptInvite(code: string): Promise<string>;
-  completeInvite(code: string): Promise<void>;
+  neighbors: Mesh['neighbors'];
+  known: Mesh['knownPeers'];
+  publish: Mesh['publish'];
+  rumors: Mesh['rumors'];
+  add: Mesh['counter']['add'];
+  counter(): Mesh['counter']['value'];
+  setRegister: Mesh['register']['set'];
+  register(): Mesh['register']['value'];
+  stats: Mesh['stats'];
+  aggregates(): Mesh['aggregates']['estimate'];
+  setAggregateValue: Mesh['aggregates']['setValue'];
+  serverConnected(): Mesh['serverConnected'];
+  setMode: Mesh['setMode'];
+  mode(): Mesh['mode'];
+  diagnostics: Mesh['diagnostics'];
+  createInvite: Mesh['invite'];
+  acceptInvite: Mesh['acceptInvite'];
+  completeInvite: Mesh['completeInvite'];
 }
 
 declare global {
