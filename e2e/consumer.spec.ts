@@ -5,7 +5,9 @@
  * own `gossip-mesh/server`, opened in two Chromium tabs beside a headless Node peer
  * (`gossip-mesh peer --json`, the package's bin over gossip-mesh/node): a rumor from a tab and one
  * from the Node peer reach all three, and so do counter adds from both sides. The declarations of
- * `gossip-mesh`, `gossip-mesh/node` and `gossip-mesh/server` type that app under `tsc --strict`.
+ * `gossip-mesh`, `gossip-mesh/node` and `gossip-mesh/server` type that app under `tsc --strict`,
+ * and declare no globals (the project's test hook, `window.__mesh`, stays out of them); the
+ * README's snippets compile against them.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +58,18 @@ function install(app: string, tarball: string): void {
   run('tar', ['-xzf', tarball, '-C', target, '--strip-components', '1'], app);
 }
 
+/** The TypeScript snippets of README "Use it in your app". */
+function readmeSnippets(): string[] {
+  const readme = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Use it in your app');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
 /** JSON lines of a child process, kept for `waitForLine`. */
 function jsonLines(child: ChildProcess): { lines: Record<string, unknown>[]; first: Promise<string> } {
   const lines: Record<string, unknown>[] = [];
@@ -86,7 +100,14 @@ test('an empty app installs the packed tarball; its page, a Node peer and its se
     expect(tarball).toBeDefined();
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
     install(app, tarball!);
+    // No declaration of the package adds globals (types-check.ts proves the hook's in particular).
+    const declarations = listFiles(join(app, 'node_modules/gossip-mesh/lib')).filter((f) => f.endsWith('.d.ts'));
+    expect(declarations.length).toBeGreaterThan(0);
+    expect(declarations.filter((f) => /declare global|interface Window\b/.test(readFileSync(f, 'utf8')))).toEqual([]);
     cpSync(resolve(repoRoot, 'e2e/consumer-app'), app, { recursive: true });
+    const snippets = readmeSnippets();
+    expect(snippets.length).toBe(3); // the page, the Node peer, the server
+    snippets.forEach((code, i) => writeFileSync(join(app, `readme-${i + 1}.ts`), code));
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
@@ -102,7 +123,8 @@ test('an empty app installs the packed tarball; its page, a Node peer and its se
           typeRoots: [resolve(repoRoot, 'node_modules/@types')],
           types: ['node'],
         },
-        files: ['main.ts', 'types-check.ts'],
+        // The README's snippets too: what it tells an app to write compiles against the package.
+        files: ['main.ts', 'types-check.ts', ...snippets.map((_, i) => `readme-${i + 1}.ts`)],
       }),
     );
     run(process.execPath, [resolve(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);

@@ -3,10 +3,11 @@
  * it from a Playwright test. End-to-end specs reach into a tab only through this hook.
  */
 import type { Page } from '@playwright/test';
-import type { DeliveredRumor, MeshAggregates, MeshDiagnostics, MeshStats, MeshTestHook } from '../client/src/mesh/contract.ts';
+import type { DeliveredRumor, MeshAggregates, MeshDiagnostics, MeshStats } from '../client/src/mesh/contract.ts';
+import type { MeshTestHook } from '../client/src/mesh/hook.ts';
 import type { RegisterValue } from '../client/src/core/wire.ts';
 
-// The hook's types are declared once, in client/src/mesh/contract.ts (with `window.__mesh`).
+// The hook's type is declared once, in client/src/mesh/hook.ts (with `window.__mesh`).
 export type MeshHook = MeshTestHook;
 export type MeshRumor = DeliveredRumor;
 export type MeshRegister = RegisterValue;

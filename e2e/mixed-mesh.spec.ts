@@ -1,7 +1,8 @@
 /**
  * Mixed mesh (issue 13): Chromium tabs (the project's page) and Node peers (gossip-mesh/node,
- * e2e/peer-host.ts) in one room, kept small for CI: 3 tabs + 3 Node peers in one process.
- * - every rumor (one from a tab, one from a Node peer) reaches all 6; the counter is exact;
+ * e2e/peer-host.ts) in one room: 6 tabs + 6 Node peers (in one process).
+ * - every rumor (two from tabs, two from Node peers) reaches all 12; the counter (adds from three
+ *   tabs and three Node peers) is exact on all 12;
  * - all tabs closed: the Node peers keep the mesh (a rumor and an add still reach them all);
  * - the signaling server killed: the Node peers still spread a rumor and an add among themselves;
  * - a new tab joins through them with the server still down: its page comes from a plain static
@@ -22,7 +23,8 @@ import { repoRoot } from './server.ts';
 const SPREAD_TIMEOUT_MS = 45_000;
 /** Tabs' goodbyes, then links replaced among the Node peers (connect timeouts included). */
 const HEAL_TIMEOUT_MS = 90_000;
-const NODE_PEERS = 3;
+const TABS = 6;
+const NODE_PEERS = 6;
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -44,31 +46,39 @@ test('tabs and Node peers share one mesh; the Node peers keep it without tabs an
   let host: PeerHost | undefined;
   const page = await staticServer(resolve(repoRoot, 'dist'));
   try {
-    const tabs = await openTabs(3);
-    host = await startPeerHost({ signaling: server.url, room, count: NODE_PEERS });
+    const [tabs] = await Promise.all([
+      openTabs(TABS),
+      startPeerHost({ signaling: server.url, room, count: NODE_PEERS }).then((started) => (host = started)),
+    ]);
+    if (host === undefined) throw new Error('no peer host');
     const hosts = [host];
     await waitForMeshReady(tabs);
     await waitForPeers(hosts, 'a neighbour', (p) => (p.neighbors.length > 0 ? null : 'no neighbour'), SPREAD_TIMEOUT_MS);
 
-    // Every rumor reaches all 6, the counter is exact everywhere.
-    const fromTab = await publish(tabs[0]!, 'from a tab');
-    const fromNode = (await host.request({ op: 'publish', peer: 0, text: 'from a Node peer' })).rumorId;
-    await tabs[1]!.evaluate(() => window.__mesh?.add(2));
-    await host.request({ op: 'add', peer: 1, delta: 3 });
-    for (const id of [fromTab, fromNode]) {
+    // Every rumor reaches all 12, the counter is exact everywhere.
+    const ids = [
+      await publish(tabs[0]!, 'from a tab'),
+      await publish(tabs[3]!, 'from another tab'),
+      (await host.request({ op: 'publish', peer: 0, text: 'from a Node peer' })).rumorId,
+      (await host.request({ op: 'publish', peer: 4, text: 'from another Node peer' })).rumorId,
+    ];
+    for (const [i, delta] of [[1, 2], [2, 1], [5, 4]] as const) await tabs[i]!.evaluate((d) => window.__mesh?.add(d), delta);
+    for (const [peer, delta] of [[1, 3], [3, 1], [5, 2]] as const) await host.request({ op: 'add', peer, delta });
+    const total = 2 + 1 + 4 + 3 + 1 + 2;
+    for (const id of ids) {
       await waitForRumor(tabs, id, SPREAD_TIMEOUT_MS);
       await waitForPeers(hosts, `rumor ${id}`, hasRumor(id), SPREAD_TIMEOUT_MS);
     }
-    await waitForCounter(tabs, 5, SPREAD_TIMEOUT_MS);
-    await waitForPeers(hosts, 'counter 5', hasCounter(5), SPREAD_TIMEOUT_MS);
-    const mixed = await waitForPeers(hosts, 'tab ids', () => null, SPREAD_TIMEOUT_MS);
+    await waitForCounter(tabs, total, SPREAD_TIMEOUT_MS);
+    const mixed = await waitForPeers(hosts, `counter ${total}`, hasCounter(total), SPREAD_TIMEOUT_MS);
     const tabIds = new Set(await Promise.all(tabs.map((t) => t.evaluate(() => window.__mesh?.id ?? ''))));
-    // Tabs and Node peers really are linked to each other, not two meshes side by side.
+    const nodeIds = new Set(mixed.map((p) => p.id));
+    // Twelve distinct peers, and one mesh of them, not two side by side: tabs and Node peers link.
+    expect(new Set([...tabIds, ...nodeIds]).size).toBe(TABS + NODE_PEERS);
     expect(mixed.some((p) => p.neighbors.some((n) => tabIds.has(n)))).toBe(true);
 
     // All tabs closed: the Node peers keep the mesh.
     for (const tab of tabs) await tab.close({ runBeforeUnload: true });
-    const nodeIds = new Set(mixed.map((p) => p.id));
     await waitForPeers(
       hosts,
       'links only among Node peers',
@@ -78,7 +88,7 @@ test('tabs and Node peers share one mesh; the Node peers keep it without tabs an
     const afterTabs = (await host.request({ op: 'publish', peer: 2, text: 'no tabs left' })).rumorId;
     await host.request({ op: 'add', peer: 0, delta: 1 });
     await waitForPeers(hosts, `rumor ${afterTabs}`, hasRumor(afterTabs), SPREAD_TIMEOUT_MS);
-    await waitForPeers(hosts, 'counter 6', hasCounter(6), SPREAD_TIMEOUT_MS);
+    await waitForPeers(hosts, `counter ${total + 1}`, hasCounter(total + 1), SPREAD_TIMEOUT_MS);
 
     // The signaling server killed: the Node peers spread among themselves.
     await server.stop();
@@ -86,7 +96,7 @@ test('tabs and Node peers share one mesh; the Node peers keep it without tabs an
     const serverless = (await host.request({ op: 'publish', peer: 1, text: 'no server either' })).rumorId;
     await host.request({ op: 'add', peer: 2, delta: 4 });
     await waitForPeers(hosts, `rumor ${serverless}`, hasRumor(serverless), SPREAD_TIMEOUT_MS);
-    await waitForPeers(hosts, 'counter 10', hasCounter(10), SPREAD_TIMEOUT_MS);
+    await waitForPeers(hosts, `counter ${total + 5}`, hasCounter(total + 5), SPREAD_TIMEOUT_MS);
 
     // A newcomer with the server still down: its page from a plain static server, its first link
     // by an invite from a Node peer (codes handed over by the test, as a user would paste them).
@@ -101,7 +111,7 @@ test('tabs and Node peers share one mesh; the Node peers keep it without tabs an
     // What only the Node peers hold reaches it: published with no tab and no server up.
     await waitForRumor([newcomer], serverless, SPREAD_TIMEOUT_MS);
     await waitForRumor([newcomer], afterTabs, SPREAD_TIMEOUT_MS);
-    await waitForCounter([newcomer], 10, SPREAD_TIMEOUT_MS);
+    await waitForCounter([newcomer], total + 5, SPREAD_TIMEOUT_MS);
     const neighbours = await newcomer.evaluate(() => window.__mesh?.neighbors() ?? []);
     expect(neighbours.every((n) => nodeIds.has(n))).toBe(true);
   } finally {

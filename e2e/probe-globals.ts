@@ -1,6 +1,6 @@
 /**
  * The globals that e2e init scripts and page functions install in a tab, declared once (the mesh's
- * own hook, `window.__mesh`, is declared with its contract in client/src/mesh/contract.ts). They
+ * own hook, `window.__mesh`, is declared with the hook in client/src/mesh/hook.ts). They
  * are optional: a page without the probe has none, and readers say so.
  */
 

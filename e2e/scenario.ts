@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { createSignalingServer, type SignalingServer } from '../signaling-server/src/server.ts';
+import { createSignalingServer, type SignalingServer, type SignalingServerOptions, type SignalingStats } from '../signaling-server/src/server.ts';
 import { chromiumArgs, chromiumContextOptions } from './browsers.ts';
 import { installProbes } from './churn.ts';
 import { loadPages } from './load-pages.ts';
@@ -88,11 +88,14 @@ export class MeshRun {
     readonly url: string,
   ) {}
 
-  /** Starts the server (port 0) and one Chromium (headless unless `headed`); the client must be built. */
-  static async start(opts: { staticDir: string; headed: boolean; query?: Record<string, string> }): Promise<MeshRun> {
+  /**
+   * Starts the server (port 0; further options in `server`) and one Chromium (headless unless
+   * `headed`); the client must be built.
+   */
+  static async start(opts: { staticDir: string; headed: boolean; query?: Record<string, string>; server?: Partial<SignalingServerOptions> }): Promise<MeshRun> {
     const found = await findChromium();
     if (found === null) throw new Error(['The demo needs a Chromium.', ...INSTALL_CHROMIUM_HINT].join('\n'));
-    const server = await createSignalingServer({ port: 0, staticDir: opts.staticDir });
+    const server = await createSignalingServer({ ...opts.server, port: 0, staticDir: opts.staticDir });
     let browser: Browser;
     try {
       browser = await chromium.launch({ executablePath: found.path, args: [...chromiumArgs], headless: !opts.headed });
@@ -110,6 +113,11 @@ export class MeshRun {
 
   get serverRunning(): boolean {
     return this.server !== null;
+  }
+
+  /** The signaling server's counters (refusals by reason among them); null once it is stopped. */
+  serverStats(): SignalingStats | null {
+    return this.server?.stats() ?? null;
   }
 
   /** Opens `count` tabs, `concurrency` loading at once. */

@@ -1,15 +1,15 @@
 import './ui/style.css';
+import { joinMesh, type Mesh, type MeshOptions } from './lib/index.ts';
 import { installTestHook } from './mesh/hook.ts';
 import { registerServiceWorker } from './offline/register.ts';
-import type { MeshClient } from './mesh/contract.ts';
-import { startMesh } from './mesh/start.ts';
 import { renderSettingsErrors, renderStartError, renderStarting } from './ui/notices.ts';
-import { parseSettings } from './ui/settings.ts';
+import { parseSettings, type PageSettings } from './ui/settings.ts';
 
 /**
- * One tab = one peer: read the settings from the URL, start the peer, draw it. Joining comes
- * first: the signaling connection opens before anything else is drawn, and the page's code (the
- * graph layout is most of it) loads while the peer connects.
+ * One tab = one peer, joined through the public API (joinMesh, as any app would): read the
+ * settings from the URL, join, draw it. Joining comes first: the signaling connection opens
+ * before anything else is drawn, and the page's code (the graph layout is most of it) loads while
+ * the peer connects.
  */
 async function main(root: HTMLElement): Promise<void> {
   const parsed = parseSettings(location.search);
@@ -18,27 +18,27 @@ async function main(root: HTMLElement): Promise<void> {
     renderSettingsErrors(root, parsed.errors);
     return;
   }
-  const starting = startMesh(parsed.settings);
+  const starting = joinMesh(meshOptions(parsed.settings));
   const page = import('./ui/page.ts');
   renderStarting(root, parsed.settings);
-  let client;
+  let mesh: Mesh;
   try {
-    client = await starting;
+    mesh = await starting;
   } catch (err: unknown) {
     renderStartError(root, err);
-    console.error('startMesh failed:', err);
+    console.error('joinMesh failed:', err);
     return;
   }
-  installTestHook(client);
-  const peer = client;
+  installTestHook(mesh);
+  const peer = mesh;
   window.addEventListener('pagehide', () => peer.close(), { once: true });
   // A page restored from the back/forward cache has a closed peer: start a fresh one.
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) location.reload();
   });
-  registerOnceLinked(client);
+  registerOnceLinked(mesh);
   try {
-    (await page).renderPage(root, client);
+    (await page).renderPage(root, mesh, parsed.settings);
   } catch (err: unknown) {
     // The peer runs on (its hook answers); say why the page could not be drawn.
     renderStartError(root, err);
@@ -46,11 +46,17 @@ async function main(root: HTMLElement): Promise<void> {
   }
 }
 
+/** The URL's settings as joinMesh options (`server` is the `signaling` option; default: this origin). */
+function meshOptions(settings: PageSettings): MeshOptions {
+  const { room, mode, periodMs, fanout, server } = settings;
+  return { room, mode, periodMs, fanout, ...(server !== undefined ? { signaling: server } : {}) };
+}
+
 /**
  * The service worker's install downloads the whole build once more: not while the tab joins.
  * It is registered once the first link is up (or after 10 s without one).
  */
-function registerOnceLinked(client: MeshClient): void {
+function registerOnceLinked(mesh: Mesh): void {
   let done = false;
   const register = (): void => {
     if (done) return;
@@ -59,9 +65,9 @@ function registerOnceLinked(client: MeshClient): void {
     clearTimeout(fallback);
     registerServiceWorker();
   };
-  const unsubscribe = client.subscribe(() => client.ready() && register());
+  const unsubscribe = mesh.on('peers', (peers) => peers.length > 0 && register());
   const fallback = setTimeout(register, 10_000);
-  if (client.ready()) register();
+  if (mesh.neighbors().length > 0) register();
 }
 
 const root = document.getElementById('app');

@@ -51,7 +51,36 @@ describe('joinMesh', () => {
     expect(counters).toEqual([2, 5]);
     expect(mesh.counter.value).toBe(5);
     expect(await refusal(() => mesh.counter.add(Number.NaN))).toMatchObject({ code: 'bad-option', option: 'delta' });
+    // Too long for the wire: the caller's mistake, named (README: 2048 and 1024 bytes).
+    expect(await refusal(() => mesh.publish('é'.repeat(1025)))).toMatchObject({ code: 'bad-option', option: 'text' });
+    expect(await refusal(() => mesh.register.set('x'.repeat(1025)))).toMatchObject({ code: 'bad-option', option: 'value' });
+    mesh.publish('é'.repeat(1024));
+    mesh.register.set('x'.repeat(1024));
     expect(await refusal(() => mesh.on('nope' as 'rumor', () => undefined))).toMatchObject({ code: 'bad-option', option: 'event' });
     mesh.close();
+  });
+
+  it('offers what the page draws: own value, mode switch, passive view, topology, a change event', async () => {
+    const mesh = await joinMeshAt({ ...NOWHERE, room: 'page', mode: 'push' }, {}, true);
+    expect(mesh.mode).toBe('push');
+    mesh.setMode('flood');
+    expect(mesh.mode).toBe('flood');
+    expect(await refusal(() => mesh.setMode('gossip' as 'push'))).toMatchObject({ code: 'bad-option', option: 'mode' });
+    expect(mesh.aggregates.value).toBe(0);
+    mesh.aggregates.setValue(7);
+    expect(mesh.aggregates.value).toBe(7);
+    expect(mesh.aggregates.estimate).toBeNull();
+    expect(mesh.knownPeers()).toEqual([]);
+    const topology = mesh.topology();
+    expect(Object.values(topology).flat()).toEqual([]);
+    // A copy: changing it changes nothing inside.
+    topology['someone'] = ['else'];
+    expect(mesh.topology()).not.toHaveProperty('someone');
+    const changed = new Promise<void>((resolve) => mesh.on('change', () => resolve()));
+    mesh.publish('draw me');
+    await changed;
+    mesh.close();
+    expect(await refusal(() => mesh.topology())).toMatchObject({ code: 'closed' });
+    expect(await refusal(() => mesh.mode)).toMatchObject({ code: 'closed' });
   });
 });

@@ -1,10 +1,11 @@
+import { MODES } from '../core/options.ts';
 import type { NodeEvent } from '../core/outbox.ts';
 import { deliveredRumor, type MeshDriver, type Place } from '../mesh/driver.ts';
 import { startMesh } from '../mesh/start.ts';
 import { MeshError } from './errors.ts';
 import { Emitter } from './events.ts';
 import { parseMeshOptions } from './options.ts';
-import type { Mesh, MeshEventName, MeshEvents } from './types.ts';
+import type { Mesh, MeshEventName, MeshEvents, Mode } from './types.ts';
 
 /** Open meshes with an explicit peer id, by server + room + id: joining twice is a caller's mistake. */
 const openWithId = new Set<string>();
@@ -65,7 +66,7 @@ class PublicMesh implements Mesh {
     this.register = {
       set: (value) => {
         if (typeof value !== 'string') throw new MeshError('bad-option', 'must be a string', 'value');
-        live().setRegister(value);
+        callerStep('value', () => live().setRegister(value));
       },
       get value() {
         return live().register();
@@ -83,6 +84,12 @@ class PublicMesh implements Mesh {
       },
       get max() {
         return live().aggregates()?.max ?? null;
+      },
+      get estimate() {
+        return live().aggregates();
+      },
+      get value() {
+        return live().aggregateValue();
       },
       setValue: (value) => {
         if (!Number.isFinite(value)) throw new MeshError('bad-option', 'must be a finite number', 'value');
@@ -104,16 +111,28 @@ class PublicMesh implements Mesh {
 
   publish(text: string): string {
     if (typeof text !== 'string') throw new MeshError('bad-option', 'must be a string', 'text');
-    try {
-      return this.live().publish(text);
-    } catch (error: unknown) {
-      if (error instanceof MeshError) throw error;
-      throw new MeshError('bad-option', error instanceof Error ? error.message : String(error), 'text');
-    }
+    return callerStep('text', () => this.live().publish(text));
   }
 
   neighbors(): string[] {
     return [...this.live().neighbors()];
+  }
+
+  knownPeers(): string[] {
+    return [...this.live().known()];
+  }
+
+  topology(): Record<string, string[]> {
+    return Object.fromEntries([...this.live().graph()].map(([peer, links]) => [peer, [...links]]));
+  }
+
+  get mode(): Mode {
+    return this.live().mode();
+  }
+
+  setMode(mode: Mode): void {
+    if (!(MODES as readonly unknown[]).includes(mode)) throw new MeshError('bad-option', `must be one of ${MODES.join(', ')}`, 'mode');
+    this.live().setMode(mode);
   }
 
   rumors(): ReturnType<Mesh['rumors']> {
@@ -171,6 +190,7 @@ class PublicMesh implements Mesh {
 
   private settled(): void {
     if (this.closed_) return;
+    this.events.emit('change', undefined);
     const peers = this.driver.neighbors();
     if (peers.length !== this.peers.length || peers.some((peer, i) => peer !== this.peers[i])) {
       this.peers = [...peers];
@@ -184,14 +204,25 @@ class PublicMesh implements Mesh {
   }
 }
 
-/** A bad or stale invite code is the caller's to fix: a coded error naming the code. */
+/** The core refused the caller's argument (too long, malformed, a bad or stale invite code): a coded error naming it. */
+function callerError(option: string, error: unknown): MeshError {
+  return error instanceof MeshError ? error : new MeshError('bad-option', error instanceof Error ? error.message : String(error), option);
+}
+
+function callerStep<T>(option: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error: unknown) {
+    throw callerError(option, error);
+  }
+}
+
 async function inviteStep<T>(step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error: unknown) {
-    if (error instanceof MeshError) throw error;
-    throw new MeshError('bad-option', error instanceof Error ? error.message : String(error), 'code');
+    throw callerError('code', error);
   }
 }
 
-const EVENT_NAMES: readonly MeshEventName[] = ['rumor', 'counter', 'register', 'peers', 'server'];
+export const EVENT_NAMES: readonly MeshEventName[] = ['rumor', 'counter', 'register', 'peers', 'server', 'change'];

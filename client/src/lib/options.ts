@@ -30,7 +30,8 @@ export interface MeshOptions extends OptionsInput {
   joinTimeoutMs?: number;
 }
 
-const LIB_KEYS = ['signaling', 'room', 'peerId', 'iceServers', 'joinTimeoutMs'] as const;
+/** The options of joinMesh besides the gossip node's own. */
+export const LIB_KEYS = ['signaling', 'room', 'peerId', 'iceServers', 'joinTimeoutMs'] as const;
 const NODE_KEYS = new Set(Object.keys(DEFAULT_OPTIONS));
 const SIGNALING_PROTOCOLS = ['http:', 'https:', 'ws:', 'wss:'];
 

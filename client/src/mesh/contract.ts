@@ -4,9 +4,10 @@ import type { Mode } from '../core/options.ts';
 import type { RegisterValue } from '../core/wire.ts';
 
 /**
- * The contract, declared once: what a running peer offers its callers (the page, the library's
- * users, the test hook, the benchmarks). Everything here is plain data so that Playwright's
- * page.evaluate can carry it out of a tab. Change a member only together with its users.
+ * The contract, declared once: the plain-data records a running peer hands its callers (through
+ * the public Mesh, lib/types.ts) and the driver's interface under it. Everything here is plain
+ * data so that Playwright's page.evaluate can carry it out of a tab. It declares no globals: it is
+ * part of the published types. Change a member only together with its users.
  */
 
 /** A rumor as a peer saw it arrive. Times are epoch ms of the origin's and this peer's clock. */
@@ -94,7 +95,10 @@ export interface MeshDiagnostics {
   silentPeers: Array<{ peer: string; at: number }>;
 }
 
-/** Everything the page and the test hook need from one running peer. */
+/**
+ * What the driver (mesh/driver.ts) offers the library's Mesh (lib/mesh.ts). Apps, the project's
+ * own page, its test hook (mesh/hook.ts) and the benchmarks use the public Mesh, not this.
+ */
 export interface MeshClient {
   readonly id: PeerId;
   readonly settings: MeshSettings;
@@ -130,40 +134,4 @@ export interface MeshClient {
   /** Called after anything observable changed (throttle rendering on your side). */
   subscribe(listener: () => void): () => void;
   close(): void;
-}
-
-/**
- * The test hook, `window.__mesh`: the client's API minus what cannot leave a tab (the graph as a
- * Map, subscriptions, close). End-to-end specs and benchmarks reach into a tab only through it.
- */
-export type MeshTestHook = Pick<
-  MeshClient,
-  | 'ready'
-  | 'publish'
-  | 'rumors'
-  | 'add'
-  | 'counter'
-  | 'setRegister'
-  | 'register'
-  | 'stats'
-  | 'aggregates'
-  | 'setAggregateValue'
-  | 'serverConnected'
-  | 'setMode'
-  | 'mode'
-  | 'diagnostics'
-  | 'createInvite'
-  | 'acceptInvite'
-  | 'completeInvite'
-> & {
-  readonly id: string;
-  /** Ids as plain strings: a test compares them with ids read from other tabs. */
-  neighbors(): string[];
-  known(): string[];
-};
-
-declare global {
-  interface Window {
-    __mesh?: MeshTestHook;
-  }
 }

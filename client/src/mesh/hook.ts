@@ -1,37 +1,71 @@
-import type { MeshClient, MeshTestHook } from './contract.ts';
+import type { Mesh } from '../lib/types.ts';
 
 /**
- * Sets `window.__mesh` (its type is declared once, in contract.ts) to the hook for `client`.
- * Every value returned is a copy, so a test cannot reach into the client's state.
+ * The test hook, `window.__mesh`: the page's public Mesh (lib/types.ts) as plain functions that
+ * Playwright's page.evaluate can call and whose results it can carry out of a tab (getters become
+ * calls; the names are those the specs have always used). End-to-end specs and benchmarks reach
+ * into a tab only through it. Its global lives here, with the page, not in the contract: the
+ * published types (lib/) must declare no globals.
  */
-export function installTestHook(client: MeshClient): MeshTestHook {
+export interface MeshTestHook {
+  readonly id: string;
+  /** At least one open neighbour link. */
+  ready(): boolean;
+  neighbors: Mesh['neighbors'];
+  known: Mesh['knownPeers'];
+  publish: Mesh['publish'];
+  rumors: Mesh['rumors'];
+  add: Mesh['counter']['add'];
+  counter(): Mesh['counter']['value'];
+  setRegister: Mesh['register']['set'];
+  register(): Mesh['register']['value'];
+  stats: Mesh['stats'];
+  aggregates(): Mesh['aggregates']['estimate'];
+  setAggregateValue: Mesh['aggregates']['setValue'];
+  serverConnected(): Mesh['serverConnected'];
+  setMode: Mesh['setMode'];
+  mode(): Mesh['mode'];
+  diagnostics: Mesh['diagnostics'];
+  createInvite: Mesh['invite'];
+  acceptInvite: Mesh['acceptInvite'];
+  completeInvite: Mesh['completeInvite'];
+}
+
+declare global {
+  interface Window {
+    __mesh?: MeshTestHook;
+  }
+}
+
+/** Sets `window.__mesh` to the hook for `mesh`. Every value returned is a copy. */
+export function installTestHook(mesh: Mesh): MeshTestHook {
   const hook: MeshTestHook = {
-    id: client.id,
-    ready: () => client.ready(),
-    neighbors: () => [...client.neighbors()],
-    known: () => [...client.known()],
-    publish: (text) => client.publish(text),
-    rumors: () => client.rumors().map((r) => ({ ...r })),
-    add: (delta) => client.add(delta),
-    counter: () => client.counter(),
-    setRegister: (value) => client.setRegister(value),
+    id: mesh.id,
+    ready: () => mesh.neighbors().length > 0,
+    neighbors: () => mesh.neighbors(),
+    known: () => mesh.knownPeers(),
+    publish: (text) => mesh.publish(text),
+    rumors: () => mesh.rumors(),
+    add: (delta) => mesh.counter.add(delta),
+    counter: () => mesh.counter.value,
+    setRegister: (value) => mesh.register.set(value),
     register: () => {
-      const value = client.register();
+      const value = mesh.register.value;
       return value === null ? null : { ...value };
     },
-    stats: () => ({ ...client.stats() }),
+    stats: () => mesh.stats(),
     aggregates: () => {
-      const value = client.aggregates();
+      const value = mesh.aggregates.estimate;
       return value === null ? null : { ...value };
     },
-    setAggregateValue: (value) => client.setAggregateValue(value),
-    setMode: (mode) => client.setMode(mode),
-    mode: () => client.mode(),
-    serverConnected: () => client.serverConnected(),
-    diagnostics: () => structuredClone(client.diagnostics()),
-    createInvite: () => client.createInvite(),
-    acceptInvite: (code) => client.acceptInvite(code),
-    completeInvite: (code) => client.completeInvite(code),
+    setAggregateValue: (value) => mesh.aggregates.setValue(value),
+    setMode: (mode) => mesh.setMode(mode),
+    mode: () => mesh.mode,
+    serverConnected: () => mesh.serverConnected,
+    diagnostics: () => mesh.diagnostics(),
+    createInvite: () => mesh.invite(),
+    acceptInvite: (code) => mesh.acceptInvite(code),
+    completeInvite: (code) => mesh.completeInvite(code),
   };
   Object.defineProperty(window, '__mesh', { value: hook, configurable: true, enumerable: false, writable: true });
   return hook;

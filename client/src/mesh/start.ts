@@ -21,7 +21,7 @@ export interface StartMeshSettings extends MeshSettings {
   joinTimeoutMs?: number;
 }
 
-const DEFAULT_JOIN_TIMEOUT_MS = 5000;
+export const DEFAULT_JOIN_TIMEOUT_MS = 5000;
 
 /**
  * Starts one peer: a random id, the gossip node, the signaling connection and the WebRTC links.

@@ -1,4 +1,4 @@
-import type { MeshClient } from '../mesh/contract.ts';
+import type { Mesh } from '../lib/types.ts';
 import { el, setText } from './dom.ts';
 
 /** The slider's range: the value this tab contributes to the network-wide average, min and max. */
@@ -6,7 +6,7 @@ export const AGGREGATE_VALUE_RANGE = { min: 0, max: 100 } as const;
 
 /**
  * How old an estimate is, in words: the page sees a new estimate when its epoch number changes
- * (the client gives no completion time), so the age counts from the render that first showed it.
+ * (the mesh gives no completion time), so the age counts from the render that first showed it.
  */
 export function estimateAge(ageMs: number): string {
   if (!(ageMs >= 0)) return 'updated just now';
@@ -21,19 +21,19 @@ export function estimateAge(ageMs: number): string {
  * and the average / min / max of the slider values of every tab. Estimates are per epoch, so a
  * slider change shows up after the next epoch completes. `now` is the page's clock (ms).
  */
-export function aggregatesView(client: MeshClient, now: () => number = () => performance.now()): { element: HTMLElement; update(): void } {
+export function aggregatesView(mesh: Mesh, now: () => number = () => performance.now()): { element: HTMLElement; update(): void } {
   const slider = el('input', {
     id: 'aggregate-value',
     type: 'range',
     min: String(AGGREGATE_VALUE_RANGE.min),
     max: String(AGGREGATE_VALUE_RANGE.max),
     step: '1',
-    value: String(client.aggregateValue()),
+    value: String(mesh.aggregates.value),
   });
-  const sliderValue = el('output', { for: 'aggregate-value', class: 'aggregate-own' }, String(client.aggregateValue()));
+  const sliderValue = el('output', { for: 'aggregate-value', class: 'aggregate-own' }, String(mesh.aggregates.value));
   slider.addEventListener('input', () => {
     const value = Number(slider.value);
-    client.setAggregateValue(value);
+    mesh.aggregates.setValue(value);
     setText(sliderValue, String(value));
   });
   const size = el('output', { class: 'aggregate-size', 'aria-label': 'Estimated number of peers' });
@@ -65,7 +65,7 @@ export function aggregatesView(client: MeshClient, now: () => number = () => per
   let shownSince = 0;
 
   function update(): void {
-    const estimate = client.aggregates();
+    const estimate = mesh.aggregates.estimate;
     if (estimate === null) {
       setText(size, '…');
       setText(average, '…');

@@ -1,4 +1,4 @@
-import type { MeshClient } from '../mesh/contract.ts';
+import type { Mesh } from '../lib/types.ts';
 import { el } from './dom.ts';
 import { card } from './widgets.ts';
 
@@ -11,7 +11,7 @@ export const INVITE_HASH = '#invite=';
  * opened this way, the rest of the mesh is reached through it. A page opened from an invite link
  * answers it at once.
  */
-export function inviteCard(client: MeshClient): HTMLElement {
+export function inviteCard(mesh: Mesh): HTMLElement {
   const output = el('textarea', { class: 'invite-code', readonly: true, rows: 3, 'aria-label': 'Invite link or answer code' });
   const answerInput = el('textarea', { class: 'invite-code', rows: 3, placeholder: 'Paste the answer code from the other device', 'aria-label': 'Answer code' });
   const status = el('p', { class: 'invite-status', role: 'status' });
@@ -24,7 +24,7 @@ export function inviteCard(client: MeshClient): HTMLElement {
   const make = el('button', { type: 'button' }, 'Make an invite link');
   make.addEventListener('click', () => {
     show('gathering network candidates…');
-    client.createInvite().then((code) => {
+    mesh.invite().then((code) => {
       const url = new URL(location.href);
       url.hash = `${INVITE_HASH.slice(1)}${code}`;
       output.value = url.toString();
@@ -33,7 +33,7 @@ export function inviteCard(client: MeshClient): HTMLElement {
   });
   const complete = el('button', { type: 'button' }, 'Connect with the answer');
   complete.addEventListener('click', () => {
-    client.completeInvite(answerInput.value).then(() => {
+    mesh.completeInvite(answerInput.value).then(() => {
       answerInput.value = '';
       show('Answer taken: the link opens in a moment.');
     }, failed);
@@ -42,7 +42,7 @@ export function inviteCard(client: MeshClient): HTMLElement {
   const code = location.hash.startsWith(INVITE_HASH) ? location.hash.slice(INVITE_HASH.length) : null;
   if (code !== null) {
     show('Answering the invite in this link…');
-    client.acceptInvite(code).then((answer) => {
+    mesh.acceptInvite(code).then((answer) => {
       output.value = answer;
       show('Hand this answer code back to the device that invited you (copy and paste it there).');
     }, failed);

@@ -9,7 +9,7 @@ function showNotice(root: HTMLElement, kind: 'status' | 'alert', ...children: No
   root.replaceChildren(el('main', { class: 'notice-page' }, box));
 }
 
-/** Shown while `startMesh` runs. */
+/** Shown while `joinMesh` runs. */
 export function renderStarting(root: HTMLElement, settings: PageSettings): void {
   showNotice(root, 'status', el('h1', {}, 'Gossip mesh'), el('p', {}, `Joining room “${settings.room}”…`));
 }
@@ -43,7 +43,7 @@ export function renderSettingsErrors(root: HTMLElement, errors: readonly string[
   );
 }
 
-/** `startMesh` failed (server down at start, bad browser...). */
+/** `joinMesh` failed (the server refused the join, bad browser...). */
 export function renderStartError(root: HTMLElement, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   document.title = 'Could not start · Gossip mesh';

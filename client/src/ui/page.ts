@@ -1,4 +1,5 @@
-import type { JoinPath, MeshClient, MeshStats } from '../mesh/contract.ts';
+import type { JoinPath, Mesh, MeshStats } from '../lib/types.ts';
+import type { PageSettings } from './settings.ts';
 import { el, formatBytes, formatCount, setAttr, setText } from './dom.ts';
 import { MeshGraph } from './graph.ts';
 import { peerColor, shortId } from './peer.ts';
@@ -55,13 +56,13 @@ function joinedVia(path: JoinPath | null): string {
 }
 
 /**
- * Renders the page for one running peer and keeps it up to date. The client's notifications are
- * coalesced by a RenderScheduler (at most four renders a second, none while the tab is hidden),
- * and each part touches the DOM only where its text changed. Returns a function that stops it.
+ * Renders the page for one running peer (the public Mesh, joined with `settings`) and keeps it up
+ * to date. The mesh's `change` events are coalesced by a RenderScheduler (at most four renders a
+ * second, none while the tab is hidden), and each part touches the DOM only where its text
+ * changed. Returns a function that stops it.
  */
-export function renderPage(root: HTMLElement, client: MeshClient): () => void {
-  const self: string = client.id;
-  const settings = client.settings;
+export function renderPage(root: HTMLElement, mesh: Mesh, settings: PageSettings): () => void {
+  const self: string = mesh.id;
   document.title = `${shortId(self)} · ${settings.room} · Gossip mesh`;
   setFavicon(self);
 
@@ -133,8 +134,8 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
 
   const settingsPanel = settingsCard(settings);
 
-  const state = stateView(client);
-  const rumors = rumorsView(client);
+  const state = stateView(mesh);
+  const rumors = rumorsView(mesh);
 
   root.replaceChildren(
     el(
@@ -145,7 +146,7 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
         'main',
         { class: 'layout' },
         el('div', { class: 'col-left' }, graphCard, el('div', { class: 'row' }, peersCard, statsCard)),
-        el('div', { class: 'col-right' }, settingsPanel, state.element, rumors.element, inviteCard(client)),
+        el('div', { class: 'col-right' }, settingsPanel, state.element, rumors.element, inviteCard(mesh)),
       ),
     ),
   );
@@ -158,17 +159,17 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
 
   const update = (): void => {
     // Status
-    const server = client.serverConnected();
+    const server = mesh.serverConnected;
     setText(serverPill, server ? 'signaling server reachable' : 'signaling server unreachable');
     setAttr(serverPill, 'class', `pill ${server ? 'ok' : 'bad'}`);
-    const neighbors: string[] = client.neighbors();
-    const ready = client.ready();
+    const neighbors: string[] = mesh.neighbors();
+    const ready = neighbors.length > 0;
     // No link and no server: nothing can reach this tab until one of them comes back.
     const isolated = !ready && !server;
     setText(
       meshPill,
       ready
-        ? `in the mesh · ${neighbors.length} link${neighbors.length === 1 ? '' : 's'}${joinedVia(client.stats().joinedVia)}`
+        ? `in the mesh · ${neighbors.length} link${neighbors.length === 1 ? '' : 's'}${joinedVia(mesh.stats().joinedVia)}`
         : isolated
           ? 'isolated: no neighbours and no server · joins through another tab of this room, or an invite'
           : 'no mesh links yet',
@@ -188,8 +189,8 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
       );
     }
     const neighborSet = new Set(neighbors);
-    const passive = client
-      .known()
+    const passive = mesh
+      .knownPeers()
       .filter((id) => !neighborSet.has(id) && id !== self)
       .sort();
     const knownKey = passive.join(',');
@@ -203,8 +204,8 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
 
     if (slowDue) {
       slowDue = false;
-      graphView.update({ self, neighbors, graph: client.graph() });
-      const stats = client.stats();
+      graphView.update({ self, neighbors, graph: topologyMap(mesh.topology()) });
+      const stats = mesh.stats();
       for (const row of STAT_ROWS) {
         const node = statValues.get(row.key);
         if (node !== undefined) setText(node, row.bytes ? formatBytes(stats[row.key]) : formatCount(stats[row.key]));
@@ -224,7 +225,7 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
   const onVisibility = (): void => scheduler.visibilityChanged();
   document.addEventListener('visibilitychange', onVisibility);
   update();
-  const unsubscribe = client.subscribe(() => scheduler.notify());
+  const unsubscribe = mesh.on('change', () => scheduler.notify());
   const refresh = setInterval(() => {
     slowDue = true;
     scheduler.notify();
@@ -237,4 +238,9 @@ export function renderPage(root: HTMLElement, client: MeshClient): () => void {
     document.removeEventListener('visibilitychange', onVisibility);
     graphView.dispose();
   };
+}
+
+/** The graph view takes neighbour sets by peer. */
+function topologyMap(topology: Record<string, string[]>): Map<string, Set<string>> {
+  return new Map(Object.entries(topology).map(([peer, links]) => [peer, new Set(links)]));
 }

@@ -1,5 +1,5 @@
 import { MAX_PAYLOAD_BYTES } from '../core/wire.ts';
-import type { DeliveredRumor, MeshClient } from '../mesh/contract.ts';
+import type { DeliveredRumor, Mesh } from '../lib/types.ts';
 import { boundInput } from './bounded-input.ts';
 import { el, formatTime, setText } from './dom.ts';
 import { rumorProblem } from './text-limit.ts';
@@ -9,8 +9,8 @@ import { card, peerChip } from './widgets.ts';
 export const FEED_LIMIT = 200;
 
 /** The rumor card: the box to send one, and the feed of those received, newest first. */
-export function rumorsView(client: MeshClient): { element: HTMLElement; update(onFresh: (origin: string) => void): void } {
-  const self: string = client.id;
+export function rumorsView(mesh: Mesh): { element: HTMLElement; update(onFresh: (origin: string) => void): void } {
+  const self: string = mesh.id;
   const rumorInput = el('input', {
     id: 'rumor-input',
     name: 'rumor',
@@ -36,7 +36,7 @@ export function rumorsView(client: MeshClient): { element: HTMLElement; update(o
       return;
     }
     try {
-      client.publish(text);
+      mesh.publish(text);
       setText(rumorError, '');
       rumorInput.value = '';
     } catch (err: unknown) {
@@ -68,7 +68,7 @@ export function rumorsView(client: MeshClient): { element: HTMLElement; update(o
 
   /** Prepends the rumors not shown yet; calls onFresh for each (the graph flashes its origin). */
   function update(onFresh: (origin: string) => void): void {
-    const rumors = client.rumors();
+    const rumors = mesh.rumors();
     const fresh = rumors.filter((r) => !shown.has(r.id)).sort((a, b) => a.receivedAt - b.receivedAt);
     for (const r of fresh) {
       shown.add(r.id);

@@ -1,5 +1,5 @@
 import { MAX_REGISTER_BYTES } from '../core/wire.ts';
-import type { MeshClient } from '../mesh/contract.ts';
+import type { Mesh } from '../lib/types.ts';
 import { aggregatesView } from './aggregates-view.ts';
 import { boundInput } from './bounded-input.ts';
 import { el, formatCount, formatTime, setText } from './dom.ts';
@@ -9,14 +9,14 @@ import { card, peerChip } from './widgets.ts';
  * The shared-state card: the counter, the register and the network-wide aggregates (those move
  * with every push-sum share, so the page reads them on its slow tick: updateAggregates).
  */
-export function stateView(client: MeshClient): { element: HTMLElement; update(): void; updateAggregates(): void } {
-  const self: string = client.id;
-  const aggregates = aggregatesView(client);
+export function stateView(mesh: Mesh): { element: HTMLElement; update(): void; updateAggregates(): void } {
+  const self: string = mesh.id;
+  const aggregates = aggregatesView(mesh);
   const counterValue = el('output', { class: 'counter-value', 'aria-live': 'polite', 'aria-label': 'Counter value' });
   const minus = el('button', { type: 'button', 'aria-label': 'Subtract 1 from the shared counter' }, '−1');
   const plus = el('button', { type: 'button', 'aria-label': 'Add 1 to the shared counter' }, '+1');
-  minus.addEventListener('click', () => client.add(-1));
-  plus.addEventListener('click', () => client.add(1));
+  minus.addEventListener('click', () => mesh.counter.add(-1));
+  plus.addEventListener('click', () => mesh.counter.add(1));
 
   const registerValue = el('output', { class: 'register-value', 'aria-label': 'Register value' });
   const registerWinner = el('div', { class: 'register-winner' });
@@ -39,7 +39,7 @@ export function stateView(client: MeshClient): { element: HTMLElement; update():
   registerForm.addEventListener('submit', (event) => {
     event.preventDefault();
     try {
-      client.setRegister(registerInput.value);
+      mesh.register.set(registerInput.value);
       setText(registerError, '');
       registerInput.value = '';
     } catch (err: unknown) {
@@ -69,8 +69,8 @@ export function stateView(client: MeshClient): { element: HTMLElement; update():
 
   let lastRegister = '\u0001';
   function update(): void {
-    setText(counterValue, formatCount(client.counter()));
-    const reg = client.register();
+    setText(counterValue, formatCount(mesh.counter.value));
+    const reg = mesh.register.value;
     const regKey = reg === null ? '' : JSON.stringify([reg.value, reg.origin, reg.timestamp]);
     if (regKey === lastRegister) return;
     lastRegister = regKey;
