@@ -1,5 +1,4 @@
 import { seededRandom } from '../core/env.ts';
-import type { PeerId } from '../core/ids.ts';
 import { DEFAULT_OPTIONS } from '../core/options.ts';
 import { EventQueue } from './event-queue.ts';
 import { Network, type NetworkConfig } from './network.ts';
@@ -66,7 +65,6 @@ export function runCompleteGraph(config: CompleteGraphConfig): CompleteGraphResu
   const maxRounds = config.maxRounds ?? 200;
   const random = seededRandom(deriveSeed(config.seed, 'complete-graph'));
   const network = new Network(config.network ?? {}, seededRandom(deriveSeed(config.seed, 'network')));
-  const ids = Array.from({ length: n }, (_, i) => `n${i}` as PeerId);
   const queue = new EventQueue<Event>();
   const informed = new Uint8Array(n);
   const duplicates = new Uint8Array(n);
@@ -88,11 +86,9 @@ export function runCompleteGraph(config: CompleteGraphConfig): CompleteGraphResu
   };
   const send = (from: number, to: number, reply: boolean, carries: boolean): void => {
     if (carries) payloads++;
-    const a = ids[from] as PeerId;
-    const b = ids[to] as PeerId;
-    const arrival = network.transmit(a, b, 0, now);
+    const arrival = network.transmit(from, to, 0, now);
     // A lane per pair would keep N^2 state; pairs almost never meet twice, so a fresh latency each time.
-    network.forget(a, b);
+    network.forget(from, to);
     if (typeof arrival === 'number') queue.push(arrival, { kind: 'message', from, to, reply, carries, senderHas: informed[from] === 1 });
   };
   const receive = (to: number, from: number, reply: boolean, carries: boolean, senderHas: boolean): void => {

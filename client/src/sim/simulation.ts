@@ -195,7 +195,7 @@ export class Simulation {
       this.crashedCount++;
       runtime.stop();
     }
-    this.network.crash(this.ids[i] as PeerId);
+    this.network.crash(i);
     this.tracker.crashed(i);
   }
 
@@ -211,7 +211,7 @@ export class Simulation {
 
   /** Messages between groups are dropped until `heal()`; nodes not listed form one more group. */
   partition(groups: ReadonlyArray<readonly number[]>): void {
-    this.network.partition(groups.map((g) => g.map((i) => this.ids[i] as PeerId)));
+    this.network.partition(groups);
   }
 
   heal(): void {
@@ -349,7 +349,7 @@ export class Simulation {
   }
 
   private deliver(packet: Packet): void {
-    const to = this.index.get(packet.to) as number;
+    const to = packet.to;
     if (this.crashed[to] === 1) {
       this.counters.dropped.crashed++;
       return;
@@ -358,11 +358,12 @@ export class Simulation {
       this.counters.dropped.closed++;
       return;
     }
-    if (this.config.trace) this.trace.push(`${this.now} ${packet.from}>${packet.to} ${packet.type}`);
+    const from = this.ids[packet.from] as PeerId;
+    if (this.config.trace) this.trace.push(`${this.now} ${from}>${this.ids[to]} ${packet.type}`);
     this.counters.delivered++;
     const runtime = this.runtimes[to] as Runtime;
-    if (typeof packet.data === 'string') runtime.receive(packet.from, packet.data);
-    else runtime.receiveTrusted(packet.from, packet.data);
+    if (typeof packet.data === 'string') runtime.receive(from, packet.data);
+    else runtime.receiveTrusted(from, packet.data);
   }
 
   private observe(i: number, event: NodeEvent): void {
@@ -375,16 +376,16 @@ export class Simulation {
   }
 
   /** Hands a message to the network model; false when it will not arrive (counted by reason). */
-  private send(i: number, to: PeerId, message: Message): boolean {
+  private send(i: number, peer: PeerId, message: Message): boolean {
     const counters = this.counters;
-    const from = this.ids[i] as PeerId;
-    const packet = this.transport.send(from, to, message);
+    const to = this.index.get(peer);
+    const packet = to === undefined ? null : this.transport.send(i, to, message);
     if (packet === null) {
       counters.dropped['no-link']++;
       return false;
     }
     counters.bytes += packet.bytes;
-    const arrival = this.network.transmit(from, to, packet.bytes, this.now);
+    const arrival = this.network.transmit(i, packet.to, packet.bytes, this.now);
     if (typeof arrival === 'string') {
       counters.dropped[arrival]++;
       return false;
