@@ -16,7 +16,7 @@ import { Links, type LinkEvent, type LinkHost } from './links.ts';
 import { Network } from './network.ts';
 import { deriveSeed, distinctInts } from './random.ts';
 import { RumorTracker } from './rumor-tracker.ts';
-import { virtualClock, type TimerEvent } from './virtual-clock.ts';
+import { VirtualTimers, type TimerEvent } from './virtual-clock.ts';
 import { resolveSimulationConfig, type SimulationConfig } from './simulation-config.ts';
 
 export type { SimCounters, SimDropReason } from './counters.ts';
@@ -55,6 +55,7 @@ export class Simulation {
   private readonly index = new Map<PeerId, number>();
   private readonly crashed: Uint8Array;
   private readonly queue = new EventQueue<SimEvent>();
+  private readonly timers: VirtualTimers<SimEvent>;
   private readonly random: () => number;
   private readonly nodeOptions: OptionsInput;
   private readonly links: Links;
@@ -62,6 +63,7 @@ export class Simulation {
   private readonly tracker: RumorTracker;
   /** Active view size of each node, from its 'view' events. */
   private readonly degrees: Degrees;
+  private readonly clockNow = (): number => this.now;
   private joinedCount = 0;
   private crashedCount = 0;
 
@@ -90,6 +92,7 @@ export class Simulation {
     }
     this.ids = ids;
     this.crashed = new Uint8Array(this.size);
+    this.timers = new VirtualTimers(this.queue, this.size);
     this.degrees = new Degrees(this.size);
     this.tracker = new RumorTracker(this.size);
     this.bootstrap = new Bootstrap(this, { introductions, reintroduceAfterMs }, this.random);
@@ -294,9 +297,9 @@ export class Simulation {
         this.deliver(event);
         return;
       case 'timer':
-        if (event.cancelled || this.crashed[event.node] === 1) return;
+        if (this.crashed[event.node] === 1 || !this.timers.isCurrent(event)) return;
         if (this.config.trace) this.trace.push(`${this.now} tick ${event.node}`);
-        event.fn();
+        this.timers.fire(event);
         if (this.isAlive(event.node) && this.bootstrap.watchdogDue(event.node, this.now)) this.reintroduce(event.node);
         return;
       case 'join':
@@ -331,7 +334,7 @@ export class Simulation {
   /** Node i's place: this simulation's clock, links, bootstrap service and measurements. */
   private portsFor(i: number): Ports {
     return {
-      clock: virtualClock(this.queue, i, () => this.now),
+      clock: this.timers.clock(i, this.clockNow),
       random: seededRandom(deriveSeed(this.config.seed, 'node', i)),
       links: {
         send: (to, message) => this.send(i, to, message),
