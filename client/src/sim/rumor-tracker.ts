@@ -40,6 +40,13 @@ export class RumorTracker {
     if (this.watched !== null && !Number.isNaN(this.informedAt[i] as number)) this.informedLive--;
   }
 
+  /** A crashed node came back empty: it no longer has the watched rumor. */
+  restarted(i: number): void {
+    if (this.watched === null || Number.isNaN(this.informedAt[i] as number)) return;
+    this.informedAt[i] = NaN;
+    this.informedAll--;
+  }
+
   /** Live nodes that have the watched rumor. */
   get informed(): number {
     return this.informedLive;

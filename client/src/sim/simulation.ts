@@ -54,6 +54,8 @@ export class Simulation {
   private readonly runtimes: Array<Runtime | undefined>;
   private readonly index = new Map<PeerId, number>();
   private readonly crashed: Uint8Array;
+  /** Times each node was restarted after a crash (churn). */
+  private readonly restarts: Uint16Array;
   private readonly queue = new EventQueue<SimEvent>();
   private readonly timers: VirtualTimers<SimEvent>;
   private readonly random: () => number;
@@ -92,6 +94,7 @@ export class Simulation {
     }
     this.ids = ids;
     this.crashed = new Uint8Array(this.size);
+    this.restarts = new Uint16Array(this.size);
     this.timers = new VirtualTimers(this.queue, this.size);
     this.degrees = new Degrees(this.size);
     this.tracker = new RumorTracker(this.size);
@@ -200,6 +203,25 @@ export class Simulation {
     }
     this.network.crash(i);
     this.tracker.crashed(i);
+  }
+
+  /**
+   * A crashed node comes back as a fresh process (churn): same id, empty state, its old links gone
+   * (each former neighbour hears the close one latency later), introduced by the bootstrap service.
+   */
+  restart(i: number): void {
+    if (this.crashed[i] !== 1 || this.runtimes[i] === undefined) throw new RangeError(`node ${i} is not a crashed node that had joined`);
+    for (const peer of this.transport.neighbors(i)) this.links.close(i, this.ids[peer] as PeerId);
+    this.crashed[i] = 0;
+    this.crashedCount--;
+    this.network.restore(i);
+    this.tracker.restarted(i);
+    this.restarts[i] = (this.restarts[i] as number) + 1;
+    const runtime = new Runtime({ id: this.ids[i] as PeerId, node: this.nodeOptions, counts: this.messages }, this.portsFor(i));
+    this.runtimes[i] = runtime;
+    this.degrees.set(i, 0);
+    if (this.config.trace) this.trace.push(`${this.now} restart ${i}`);
+    runtime.introduce(this.bootstrap.introductionsFor(i));
   }
 
   /** Crashes `round(fraction * live)` random live nodes (never those in `spare`); returns them. */
@@ -335,7 +357,8 @@ export class Simulation {
   private portsFor(i: number): Ports {
     return {
       clock: this.timers.clock(i, this.clockNow),
-      random: seededRandom(deriveSeed(this.config.seed, 'node', i)),
+      // A restarted node draws a fresh stream (the first life keeps the stream it always had).
+      random: seededRandom(this.restarts[i] === 0 ? deriveSeed(this.config.seed, 'node', i) : deriveSeed(this.config.seed, 'node', i, this.restarts[i] as number)),
       links: {
         send: (to, message) => this.send(i, to, message),
         connect: (peer) => this.links.request(i, peer),
