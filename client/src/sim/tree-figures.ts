@@ -93,10 +93,13 @@ export function treeFigures(config: TreeFigureConfig): TreeFigures {
   };
 
   sim.run(20_000);
+  // The same origins publish every round (each warmed its tree up once); one down by churn is replaced.
+  const publishers = Array.from({ length: origins }, () => sim.randomLiveNode());
   const publishRound = (label: string): RumorId[] => {
     const ids: RumorId[] = [];
     for (let k = 0; k < origins; k++) {
-      const i = sim.randomLiveNode();
+      if (!sim.isAlive(publishers[k] as number)) publishers[k] = sim.randomLiveNode();
+      const i = publishers[k] as number;
       const id = sim.publish(i, `${label} from ${i}`);
       const got = new Uint8Array(nodes);
       got[i] = 1;
