@@ -306,6 +306,11 @@ export class Simulation {
     return this.tracker.lastInformedTime;
   }
 
+  /** Most hops travelled by the tracked rumor's first copy at any node (the last delivery hop). */
+  get lastDeliveryHops(): number {
+    return this.tracker.lastDeliveryHops;
+  }
+
   /** Bootstrap introductions handed out after joining ('lonely' or the watchdog). */
   get reintroductions(): number {
     return this.bootstrap.reintroductions;
@@ -393,7 +398,7 @@ export class Simulation {
   }
 
   private observe(i: number, event: NodeEvent): void {
-    if (event.type === 'rumor') this.tracker.delivered(i, event.rumor.origin, event.rumor.seq, this.now, this.crashed[i] === 0);
+    if (event.type === 'rumor') this.tracker.delivered(i, event.rumor.origin, event.rumor.seq, this.now, this.crashed[i] === 0, event.rumor.hops);
     else if (event.type === 'view') {
       this.degrees.set(i, event.active.length);
       this.bootstrap.degreeChanged(i, event.active.length, this.now);
