@@ -6,7 +6,7 @@ import type { Ports } from '../runtime/ports.ts';
 import { Runtime } from '../runtime/runtime.ts';
 import { encode, utf8Length, type Message, type MessageOf, type Rumor } from '../core/wire.ts';
 import { EventQueue } from '../sim/event-queue.ts';
-import { virtualClock, type TimerEvent } from '../sim/virtual-clock.ts';
+import { VirtualTimers, type TimerEvent } from '../sim/virtual-clock.ts';
 import { deriveSeed } from '../sim/random.ts';
 import type { GossipMode, PlaygroundConfig } from './config.ts';
 import { linkLatencyMs, shuffled, type Overlay } from './topology.ts';
@@ -126,6 +126,7 @@ export class PlaygroundRun {
   private readonly nodes: Runtime[] = [];
   private readonly ids: PeerId[] = [];
   private readonly queue = new EventQueue<RunEvent>();
+  private readonly timers: VirtualTimers<RunEvent>;
   private readonly uplinks: Uplinks;
   private finished = false;
   /** Messages on their way that will arrive (lost ones and those dying in the crashed origin's queue excluded). */
@@ -143,6 +144,7 @@ export class PlaygroundRun {
     readonly options: Readonly<RunOptions>,
   ) {
     this.size = config.nodes;
+    this.timers = new VirtualTimers(this.queue, this.size);
     this.informedAt = new Float64Array(this.size).fill(NaN);
     this.uplinks = new Uplinks(this.size, config.throughputBytesPerMs, config.loss, seededRandom(deriveSeed(config.seed, 'loss', kind)));
     const nodeOptions: OptionsInput = kind === 'naive' ? { mode: 'pull', shareTopology: false, aggregatePeriodMs: 0, rumorRetentionMs: MAX_MS } : gossipOptions(config);
@@ -240,7 +242,7 @@ export class PlaygroundRun {
 
   private dispatch(event: RunEvent): void {
     if ('kind' in event) {
-      if (!event.cancelled && !this.isCrashed(event.node)) event.fn();
+      if (!this.isCrashed(event.node)) this.timers.fire(event);
       return;
     }
     switch (event.k) {
@@ -305,7 +307,7 @@ export class PlaygroundRun {
   /** Node i's place: the run's clock, its uplink and the fixed overlay, and the informed count. */
   private portsFor(i: number): Ports {
     return {
-      clock: virtualClock(this.queue, i, () => this.now),
+      clock: this.timers.clock(i, () => this.now),
       random: seededRandom(deriveSeed(this.config.seed, 'node', i)),
       links: {
         send: (to, message) => {

@@ -217,6 +217,16 @@ describe('parseArgs: --graph complete', () => {
   it('refuses modes and options the complete graph has no meaning for', () => {
     expect(errorOf(['--graph', 'complete', '--mode', 'tree'])).toMatch(/push, pull, push-pull only; got mode tree/);
     expect(errorOf(['--graph', 'complete', '--degree', '4'])).toMatch(/--degree has no meaning with --graph complete/);
-    expect(errorOf(['--graph', 'ring'])).toMatch(/--graph must be one of mesh, complete/);
+    expect(errorOf(['--graph', 'ring'])).toMatch(/--graph must be one of mesh, complete, regular/);
+  });
+});
+
+describe('parseArgs: --graph regular', () => {
+  it('takes --degree (of the regular graph) and refuses the mesh-only options and modes', () => {
+    const parsed = run(['--graph', 'regular', '--degree', '7']);
+    expect(parsed.graph).toBe('regular');
+    expect(parsed.run.degree).toBe(7);
+    expect(errorOf(['--graph', 'regular', '--max-degree', '9'])).toMatch(/--max-degree has no meaning with --graph regular/);
+    expect(errorOf(['--graph', 'regular', '--mode', 'eager'])).toMatch(/--graph regular runs push, pull, push-pull only/);
   });
 });

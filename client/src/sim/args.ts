@@ -6,8 +6,11 @@ import type { RumorRunConfig } from './run.ts';
 import type { SweepConfig } from './sweep.ts';
 
 /** What `npm run sim -- ...` understood. Pure: no process, so it is unit-tested and reusable. */
-/** mesh: the GossipNode mesh; complete: the complete-graph baseline (complete-graph.ts), same timing model. */
-export type Graph = 'mesh' | 'complete';
+/**
+ * mesh: the GossipNode mesh; complete: the complete-graph baseline (complete-graph.ts), same timing
+ * model; regular: that model on a random --degree-regular graph (the sparse graph without the protocol).
+ */
+export type Graph = 'mesh' | 'complete' | 'regular';
 
 export interface CliOptions {
   run: RumorRunConfig;
@@ -61,6 +64,7 @@ theory.
   --encoding E       object | json: what the memory transport carries (default object)
   --graph G          mesh | complete: the GossipNode mesh, or the complete-graph baseline (every node
                      linked to every other, same periods, phases and latency; push, pull, push-pull only)
+                     | regular: that model on a random regular graph of --degree D (default 5) links each
   --json             print one JSON object instead of the report (with --sweep: the whole sweep)
   --quiet            no progress lines
   --help             this text
@@ -96,7 +100,7 @@ const SPECS: Record<string, Spec> = {
   jitter: { kind: 'number', min: 0, max: 3_600_000 },
   bandwidth: { kind: 'number', min: Number.MIN_VALUE, max: Number.MAX_VALUE },
   encoding: { kind: 'enum', values: ['object', 'json'] },
-  graph: { kind: 'enum', values: ['mesh', 'complete'] },
+  graph: { kind: 'enum', values: ['mesh', 'complete', 'regular'] },
   json: { kind: 'flag' },
   quiet: { kind: 'flag' },
   help: { kind: 'flag' },
@@ -212,12 +216,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const json = values.get('json') === true;
   const quiet = values.get('quiet') === true;
   const graph = (values.get('graph') as Graph | undefined) ?? 'mesh';
-  if (graph === 'complete') {
+  if (graph !== 'mesh') {
     const modes = sweep ? ((values.get('mode') as Mode[] | undefined) ?? COMPLETE_GRAPH_MODES) : [run.mode];
     const bad = modes.find((m) => !(COMPLETE_GRAPH_MODES as readonly string[]).includes(m));
-    if (bad !== undefined) return error(`--graph complete runs ${COMPLETE_GRAPH_MODES.join(', ')} only; got mode ${bad}`);
-    const meshOnly = ['degree', 'max-degree', 'fanout', 'crash', 'warmup', 'bandwidth', 'encoding'].find((name) => values.has(name));
-    if (meshOnly !== undefined) return error(`--${meshOnly} has no meaning with --graph complete`);
+    if (bad !== undefined) return error(`--graph ${graph} runs ${COMPLETE_GRAPH_MODES.join(', ')} only; got mode ${bad}`);
+    const meshOnly = [...(graph === 'complete' ? ['degree'] : []), 'max-degree', 'fanout', 'crash', 'warmup', 'bandwidth', 'encoding'].find((name) => values.has(name));
+    if (meshOnly !== undefined) return error(`--${meshOnly} has no meaning with --graph ${graph}`);
     if (sweep && !values.has('mode')) values.set('mode', [...COMPLETE_GRAPH_MODES]);
   }
   if (sweep) {

@@ -7,7 +7,7 @@
  * Sweep: progress goes to stderr (also with --json: sweeps take minutes), the table or the JSON to stdout.
  */
 import { CoreError } from '../core/ids.ts';
-import { parseArgs, USAGE, type CliOptions, type SweepCliOptions } from './args.ts';
+import { parseArgs, USAGE, type CliOptions, type Graph, type SweepCliOptions } from './args.ts';
 import { runCompleteGraph, runCompleteGraphSweep, type CompleteGraphConfig, type CompleteGraphMode } from './complete-graph.ts';
 import { runRumor, type RumorResult, type RumorRunConfig } from './run.ts';
 import { theoryRounds } from './theory.ts';
@@ -26,7 +26,7 @@ function main(argv: readonly string[]): number {
     return 2;
   }
   try {
-    if (parsed.options.graph === 'complete') return parsed.kind === 'sweep' ? completeSweep(parsed.options) : completeOne(parsed.options);
+    if (parsed.options.graph !== 'mesh') return parsed.kind === 'sweep' ? completeSweep(parsed.options) : completeOne(parsed.options);
     return parsed.kind === 'sweep' ? sweep(parsed.options) : one(parsed.options);
   } catch (error) {
     // Checks the parser cannot make (the core's own option rules) still mean bad options.
@@ -156,13 +156,13 @@ function completeOne(options: CliOptions): number {
   const { run, json } = options;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const started = performance.now();
-  const result = runCompleteGraph({ ...completeBase(run), nodes: run.nodes, mode: run.mode as CompleteGraphMode, seed: run.seed });
+  const result = runCompleteGraph({ ...completeBase(run, options.graph), nodes: run.nodes, mode: run.mode as CompleteGraphMode, seed: run.seed });
   if (json) {
     out(JSON.stringify(result));
     return 0;
   }
   const theory = theoryRounds(run.mode, run.nodes);
-  out(`complete graph: ${run.nodes} nodes, mode ${run.mode}, seed ${run.seed}, period ${run.periodMs ?? 1000} ms, loss ${run.loss ?? 0}`);
+  out(`${graphName(options.graph, run.degree)}: ${run.nodes} nodes, mode ${run.mode}, seed ${run.seed}, period ${run.periodMs ?? 1000} ms, loss ${run.loss ?? 0}`);
   out(`rounds to full coverage  ${result.rounds === null ? 'not reached' : result.rounds.toFixed(2)}   (lockstep theory ${theory === null ? '-' : theory.toFixed(1)})`);
   out(`coverage                 ${result.coverage.toFixed(4)}`);
   out(`RMR                      ${result.rmr.toFixed(3)}`);
@@ -175,9 +175,9 @@ function completeSweep(options: SweepCliOptions): number {
   const { sweep: config, json, quiet } = options;
   const started = performance.now();
   const cells = runCompleteGraphSweep(
-    { modes: config.modes as CompleteGraphMode[], nodes: config.nodes, seeds: config.seeds, firstSeed: config.firstSeed ?? 1, base: completeBase(config.base ?? {}) },
+    { modes: config.modes as CompleteGraphMode[], nodes: config.nodes, seeds: config.seeds, firstSeed: config.firstSeed ?? 1, base: completeBase(config.base ?? {}, options.graph) },
     (r) => {
-      if (!quiet) process.stderr.write(`complete graph ${r.mode} N=${r.nodes} seed ${r.seed}: rounds ${r.rounds === null ? '-' : r.rounds.toFixed(2)}  (${seconds(performance.now() - started)} elapsed)\n`);
+      if (!quiet) process.stderr.write(`${graphName(options.graph, config.base?.degree)} ${r.mode} N=${r.nodes} seed ${r.seed}: rounds ${r.rounds === null ? '-' : r.rounds.toFixed(2)}  (${seconds(performance.now() - started)} elapsed)\n`);
     },
   );
   if (json) process.stdout.write(`${JSON.stringify(cells)}\n`);
@@ -192,10 +192,22 @@ function completeSweep(options: SweepCliOptions): number {
   return 0;
 }
 
-/** What a mesh run's options mean for the complete graph: period, loss, latency, jitter, rounds. */
-function completeBase(run: Pick<RumorRunConfig, 'periodMs' | 'network' | 'loss' | 'maxRounds'>): Omit<CompleteGraphConfig, 'nodes' | 'mode' | 'seed'> {
+/** What a mesh run's options mean for the complete (or random regular) graph: period, loss, latency, jitter, rounds, degree. */
+function completeBase(
+  run: Pick<RumorRunConfig, 'periodMs' | 'network' | 'loss' | 'maxRounds' | 'degree'>,
+  graph: Graph,
+): Omit<CompleteGraphConfig, 'nodes' | 'mode' | 'seed'> {
   const network = { ...run.network, ...(run.loss !== undefined ? { loss: run.loss } : {}) };
-  return { ...(run.periodMs !== undefined ? { periodMs: run.periodMs } : {}), network, ...(run.maxRounds !== undefined ? { maxRounds: run.maxRounds } : {}) };
+  return {
+    ...(run.periodMs !== undefined ? { periodMs: run.periodMs } : {}),
+    network,
+    ...(run.maxRounds !== undefined ? { maxRounds: run.maxRounds } : {}),
+    ...(graph === 'regular' ? { degree: run.degree ?? 5 } : {}),
+  };
+}
+
+function graphName(graph: Graph, degree: number | undefined): string {
+  return graph === 'regular' ? `random ${degree ?? 5}-regular graph` : 'complete graph';
 }
 
 function rssMb(): number {

@@ -1,5 +1,4 @@
 import { seededRandom } from '../core/env.ts';
-import type { PeerId } from '../core/ids.ts';
 import { DEFAULT_OPTIONS } from '../core/options.ts';
 import { EventQueue } from './event-queue.ts';
 import { Network, type NetworkConfig } from './network.ts';
@@ -24,6 +23,13 @@ export interface CompleteGraphConfig {
   antiEntropyPeriodMs?: number;
   /** Give up after this many rounds. Default 200. */
   maxRounds?: number;
+  /**
+   * Instead of the complete graph, a random `degree`-regular graph (configuration model; the rare
+   * self-loop or repeated pair is dropped), each node visiting its neighbours once per cycle in a
+   * fresh random order, as the core's nextPartner does. It tells how much of the mesh's slowdown
+   * is the sparse graph itself, protocol apart. Default: none (complete graph).
+   */
+  degree?: number;
 }
 
 export interface CompleteGraphResult {
@@ -66,7 +72,6 @@ export function runCompleteGraph(config: CompleteGraphConfig): CompleteGraphResu
   const maxRounds = config.maxRounds ?? 200;
   const random = seededRandom(deriveSeed(config.seed, 'complete-graph'));
   const network = new Network(config.network ?? {}, seededRandom(deriveSeed(config.seed, 'network')));
-  const ids = Array.from({ length: n }, (_, i) => `n${i}` as PeerId);
   const queue = new EventQueue<Event>();
   const informed = new Uint8Array(n);
   const duplicates = new Uint8Array(n);
@@ -82,17 +87,20 @@ export function runCompleteGraph(config: CompleteGraphConfig): CompleteGraphResu
   };
   /** Hot: pushed along (push, push-pull) until enough peers said they had it. */
   const hot = (i: number): boolean => mode !== 'pull' && informed[i] === 1 && (duplicates[i] as number) < stopAfter;
-  const partnerOf = (i: number): number => {
-    const j = Math.floor(random() * (n - 1));
-    return j >= i ? j + 1 : j;
-  };
+  const sparse = config.degree === undefined ? null : regularGraph(n, config.degree, random);
+  const partnerOf =
+    sparse === null
+      ? (i: number): number => {
+          const j = Math.floor(random() * (n - 1));
+          return j >= i ? j + 1 : j;
+        }
+      : (i: number): number => sparse.next(i, random);
   const send = (from: number, to: number, reply: boolean, carries: boolean): void => {
+    if (to < 0) return; // a node of the sparse graph left without a neighbour
     if (carries) payloads++;
-    const a = ids[from] as PeerId;
-    const b = ids[to] as PeerId;
-    const arrival = network.transmit(a, b, 0, now);
+    const arrival = network.transmit(from, to, 0, now);
     // A lane per pair would keep N^2 state; pairs almost never meet twice, so a fresh latency each time.
-    network.forget(a, b);
+    network.forget(from, to);
     if (typeof arrival === 'number') queue.push(arrival, { kind: 'message', from, to, reply, carries, senderHas: informed[from] === 1 });
   };
   const receive = (to: number, from: number, reply: boolean, carries: boolean, senderHas: boolean): void => {
@@ -156,6 +164,62 @@ export function runCompleteGraph(config: CompleteGraphConfig): CompleteGraphResu
     payloadMessages: payloads,
     rmr: rmr(payloads, n),
     perRound,
+  };
+}
+
+/** A random d-regular graph in flat arrays, and each node's walk through its neighbours (quasirandom cycles). */
+interface RegularGraph {
+  /** Node i's next partner: its neighbours once each per cycle, each cycle reshuffled; -1 for a node left without any. */
+  next(i: number, random: () => number): number;
+}
+
+function regularGraph(n: number, degree: number, random: () => number): RegularGraph {
+  if (!Number.isSafeInteger(degree) || degree < 1 || degree >= n) throw new RangeError(`degree must be an integer in [1, nodes), got ${degree}`);
+  const adjacency = new Int32Array(n * degree);
+  const count = new Uint8Array(n);
+  // Configuration model: n * degree stubs, shuffled, paired in order.
+  const stubs = new Int32Array(n * degree);
+  for (let k = 0; k < stubs.length; k++) stubs[k] = Math.floor(k / degree);
+  for (let k = stubs.length - 1; k > 0; k--) {
+    const j = Math.floor(random() * (k + 1));
+    const t = stubs[k] as number;
+    stubs[k] = stubs[j] as number;
+    stubs[j] = t;
+  }
+  const linked = (a: number, b: number): boolean => {
+    for (let k = 0; k < (count[a] as number); k++) if (adjacency[a * degree + k] === b) return true;
+    return false;
+  };
+  for (let k = 0; k + 1 < stubs.length; k += 2) {
+    const a = stubs[k] as number;
+    const b = stubs[k + 1] as number;
+    if (a === b || linked(a, b)) continue;
+    const da = count[a] as number;
+    const db = count[b] as number;
+    adjacency[a * degree + da] = b;
+    adjacency[b * degree + db] = a;
+    count[a] = da + 1;
+    count[b] = db + 1;
+  }
+  const cursor = new Uint8Array(n);
+  return {
+    next(i, rnd) {
+      const d = count[i] as number;
+      if (d === 0) return -1;
+      const base = i * degree;
+      if (cursor[i] === 0) {
+        // A new cycle: shuffle this node's neighbours in place.
+        for (let k = d - 1; k > 0; k--) {
+          const j = Math.floor(rnd() * (k + 1));
+          const t = adjacency[base + k] as number;
+          adjacency[base + k] = adjacency[base + j] as number;
+          adjacency[base + j] = t;
+        }
+      }
+      const peer = adjacency[base + (cursor[i] as number)] as number;
+      cursor[i] = ((cursor[i] as number) + 1) % d;
+      return peer;
+    },
   };
 }
 

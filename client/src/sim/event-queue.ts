@@ -15,8 +15,8 @@ export class EventQueue<T> {
     return this.items.length;
   }
 
-  /** Schedules `item` at `time` (any finite number; ties keep insertion order). */
-  push(time: number, item: T): void {
+  /** Schedules `item` at `time` (any finite number; ties keep insertion order); returns its sequence number. */
+  push(time: number, item: T): number {
     if (!Number.isFinite(time)) throw new RangeError(`event time must be finite, got ${time}`);
     const times = this.times;
     const seqs = this.seqs;
@@ -39,6 +39,7 @@ export class EventQueue<T> {
     times[i] = time;
     seqs[i] = seq;
     items[i] = item;
+    return seq;
   }
 
   /** Time of the earliest event, or undefined when empty. */
@@ -55,6 +56,7 @@ export class EventQueue<T> {
     const seqs = this.seqs;
     const top = items[0] as T;
     this.lastTime = times[0] as number;
+    this.lastSeq = seqs[0] as number;
     const lastItem = items.pop() as T;
     const lastT = times.pop() as number;
     const lastS = seqs.pop() as number;
@@ -93,6 +95,8 @@ export class EventQueue<T> {
 
   /** The time of the item most recently returned by `pop`. */
   lastTime = 0;
+  /** The sequence number (what `push` returned) of the item most recently returned by `pop`. */
+  lastSeq = -1;
 
   clear(): void {
     this.times = [];

@@ -64,9 +64,8 @@ export class Links {
     const key = a * this.size + b;
     if (this.pending.has(key)) return;
     this.pending.add(key);
-    const from = host.ids[a] as PeerId;
-    if (host.isAlive(b) && host.network.reachable(from, peer)) {
-      host.schedule(host.now + this.timing.connectLatencies * host.network.latencyOf(from, peer), { kind: 'link-up', a, b });
+    if (host.isAlive(b) && host.network.reachable(a, b)) {
+      host.schedule(host.now + this.timing.connectLatencies * host.network.latencyOf(a, b), { kind: 'link-up', a, b });
     } else {
       host.schedule(host.now + this.timing.connectFailMs, { kind: 'link-fail', a, b });
     }
@@ -78,10 +77,9 @@ export class Links {
     const b = host.indexOf(peer);
     if (b === undefined) return;
     this.pending.delete(a * this.size + b);
-    const idA = host.ids[a] as PeerId;
-    if (!host.transport.close(idA, peer)) return;
-    const latency = host.network.latencyOf(idA, peer);
-    host.network.forget(idA, peer);
+    if (!host.transport.close(a, b)) return;
+    const latency = host.network.latencyOf(a, b);
+    host.network.forget(a, b);
     // The other end notices the data channel closing one latency later.
     host.schedule(host.now + latency, { kind: 'link-down', node: b, peer: a });
   }
@@ -108,13 +106,13 @@ export class Links {
     if (!host.isAlive(a)) return;
     const idA = host.ids[a] as PeerId;
     const idB = host.ids[b] as PeerId;
-    if (!host.isAlive(b) || !host.network.reachable(idA, idB)) {
+    if (!host.isAlive(b) || !host.network.reachable(a, b)) {
       this.fail(a, b);
       return;
     }
     host.trace?.push(`${host.now} link-up ${a} ${b}`);
     const runtimeA = host.runtime(a);
-    if (!host.transport.open(idA, idB)) {
+    if (!host.transport.open(a, b)) {
       // Already linked (the other side asked too): the requester just hears it is up.
       runtimeA.linkUp(idB);
       return;
@@ -134,7 +132,7 @@ export class Links {
     if (!host.isAlive(i)) return;
     const idPeer = host.ids[peer] as PeerId;
     // A newer link between the two opened meanwhile: this close is stale.
-    if (host.transport.isOpen(host.ids[i] as PeerId, idPeer)) return;
+    if (host.transport.isOpen(i, peer)) return;
     host.trace?.push(`${host.now} link-down ${i} ${peer}`);
     host.runtime(i).linkDown(idPeer);
   }

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../core/env.ts';
-import type { PeerId } from '../core/ids.ts';
 import { Network, validateNetwork, DEFAULT_NETWORK, type NetworkConfig } from './network.ts';
 
-const a = 'a' as PeerId;
-const b = 'b' as PeerId;
-const c = 'c' as PeerId;
-const d = 'd' as PeerId;
+const [a, b, c, d] = [0, 1, 2, 3];
 
 function net(config: Partial<NetworkConfig>, seed = 1): Network {
   return new Network(config, seededRandom(seed));
@@ -23,7 +19,7 @@ describe('Network latency', () => {
     const network = net({ latency: { kind: 'uniform', minMs: 10, maxMs: 100 } });
     const seen = new Set<number>();
     for (let i = 0; i < 200; i++) {
-      const from = `p${i}` as PeerId;
+      const from = 10 + i;
       const latency = network.latencyOf(from, a);
       expect(latency).toBeGreaterThanOrEqual(10);
       expect(latency).toBeLessThanOrEqual(100);
@@ -41,7 +37,7 @@ describe('Network latency', () => {
   it('normal latency: centred on the mean, never below the floor', () => {
     const network = net({ latency: { kind: 'normal', meanMs: 50, sdMs: 20, minMs: 5 } });
     const values: number[] = [];
-    for (let i = 0; i < 5000; i++) values.push(network.latencyOf(`p${i}` as PeerId, a));
+    for (let i = 0; i < 5000; i++) values.push(network.latencyOf(10 + i, a));
     const mean = values.reduce((s, v) => s + v, 0) / values.length;
     const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
     expect(mean).toBeGreaterThan(48);

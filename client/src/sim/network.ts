@@ -1,4 +1,3 @@
-import type { PeerId } from '../core/ids.ts';
 import { standardNormal } from './random.ts';
 
 /** One-way latency of a link, drawn once when the link is first used. Milliseconds. */
@@ -33,6 +32,8 @@ export type DropReason = 'crashed' | 'partition' | 'loss';
 
 /** State of one direction of one link. */
 interface Lane {
+  /** The node at the other end. */
+  readonly peer: number;
   latencyMs: number;
   /** When the sender finishes serializing what is already queued on this lane. */
   busyUntil: number;
@@ -45,13 +46,16 @@ interface Lane {
  * sent at some time, when does it arrive, if ever. Link latency, jitter, loss, per-link bandwidth
  * with serialization queueing, crashed nodes and partitions. All randomness comes from `random`,
  * consumed in call order, so the caller's deterministic event order makes the whole run replayable.
+ * Nodes are indices 0, 1, ... (the simulator's): each node's lanes are a short array (its links),
+ * scanned linearly, which at 10^5-10^6 nodes is far cheaper than a map of maps keyed by id.
  */
 export class Network {
   readonly config: NetworkConfig;
-  private readonly lanes = new Map<PeerId, Map<PeerId, Lane>>();
-  private readonly crashed = new Set<PeerId>();
+  /** Outgoing lanes of each node (undefined: none yet). */
+  private readonly lanes: Array<Lane[] | undefined> = [];
+  private readonly crashed = new Set<number>();
   /** Partition group per node; nodes absent from the map are in group 0. Null when healed. */
-  private groups: Map<PeerId, number> | null = null;
+  private groups: Map<number, number> | null = null;
   readonly drops: Record<DropReason, number> = { crashed: 0, partition: 0, loss: 0 };
   delivered = 0;
 
@@ -64,7 +68,7 @@ export class Network {
   }
 
   /** The link's one-way latency (drawn on first use, the same both ways). */
-  latencyOf(a: PeerId, b: PeerId): number {
+  latencyOf(a: number, b: number): number {
     return this.lane(a, b).latencyMs;
   }
 
@@ -73,8 +77,8 @@ export class Network {
    * Crash and partition are checked first (the link is dead, nothing is serialized); a lost message
    * still used the sender's bandwidth.
    */
-  transmit(from: PeerId, to: PeerId, bytes: number, now: number): number | DropReason {
-    if (this.crashed.has(from) || this.crashed.has(to)) return this.drop('crashed');
+  transmit(from: number, to: number, bytes: number, now: number): number | DropReason {
+    if (this.crashed.size > 0 && (this.crashed.has(from) || this.crashed.has(to))) return this.drop('crashed');
     if (this.blocked(from, to)) return this.drop('partition');
     const lane = this.lane(from, to);
     let departure = now;
@@ -93,32 +97,32 @@ export class Network {
   }
 
   /** Whether a message could pass right now (crash and partition; loss aside). */
-  reachable(a: PeerId, b: PeerId): boolean {
+  reachable(a: number, b: number): boolean {
     return !this.crashed.has(a) && !this.crashed.has(b) && !this.blocked(a, b);
   }
 
   /** The link closed: forget its lanes (a new link draws a new latency). */
-  forget(a: PeerId, b: PeerId): void {
-    this.lanes.get(a)?.delete(b);
-    this.lanes.get(b)?.delete(a);
+  forget(a: number, b: number): void {
+    removeLane(this.lanes[a], b);
+    removeLane(this.lanes[b], a);
   }
 
-  crash(node: PeerId): void {
+  crash(node: number): void {
     this.crashed.add(node);
   }
 
   /** A crashed node comes back (as a process restart would: its links are gone). */
-  restore(node: PeerId): void {
+  restore(node: number): void {
     this.crashed.delete(node);
   }
 
-  isCrashed(node: PeerId): boolean {
+  isCrashed(node: number): boolean {
     return this.crashed.has(node);
   }
 
   /** Splits the network: messages between different groups are dropped. Unlisted nodes form one more group. */
-  partition(groups: ReadonlyArray<readonly PeerId[]>): void {
-    const map = new Map<PeerId, number>();
+  partition(groups: ReadonlyArray<readonly number[]>): void {
+    const map = new Map<number, number>();
     groups.forEach((group, index) => {
       for (const node of group) map.set(node, index + 1);
     });
@@ -129,7 +133,7 @@ export class Network {
     this.groups = null;
   }
 
-  blocked(a: PeerId, b: PeerId): boolean {
+  blocked(a: number, b: number): boolean {
     const groups = this.groups;
     if (groups === null) return false;
     return (groups.get(a) ?? 0) !== (groups.get(b) ?? 0);
@@ -137,7 +141,7 @@ export class Network {
 
   get laneCount(): number {
     let count = 0;
-    for (const lanes of this.lanes.values()) count += lanes.size;
+    for (const lanes of this.lanes) count += lanes?.length ?? 0;
     return count;
   }
 
@@ -146,25 +150,32 @@ export class Network {
     return reason;
   }
 
-  private lane(from: PeerId, to: PeerId): Lane {
-    let out = this.lanes.get(from);
-    const existing = out?.get(to);
-    if (existing !== undefined) return existing;
+  private lane(from: number, to: number): Lane {
+    const out = this.lanes[from];
+    if (out !== undefined) {
+      for (let k = 0; k < out.length; k++) {
+        const lane = out[k] as Lane;
+        if (lane.peer === to) return lane;
+      }
+    }
     // Both directions are created together so the latency is symmetric.
     const latencyMs = this.sampleLatency();
-    if (out === undefined) {
-      out = new Map();
-      this.lanes.set(from, out);
-    }
-    const lane: Lane = { latencyMs, busyUntil: -Infinity, lastArrival: -Infinity };
-    out.set(to, lane);
-    let back = this.lanes.get(to);
-    if (back === undefined) {
-      back = new Map();
-      this.lanes.set(to, back);
-    }
-    if (!back.has(from)) back.set(from, { latencyMs, busyUntil: -Infinity, lastArrival: -Infinity });
+    const lane: Lane = { peer: to, latencyMs, busyUntil: -Infinity, lastArrival: -Infinity };
+    this.lanesOf(from).push(lane);
+    const back = this.lanesOf(to);
+    if (!back.some((l) => l.peer === from)) back.push({ peer: from, latencyMs, busyUntil: -Infinity, lastArrival: -Infinity });
     return lane;
+  }
+
+  private lanesOf(node: number): Lane[] {
+    // Grown densely (never a hole far past the end), so the array keeps fast elements.
+    while (this.lanes.length <= node) this.lanes.push(undefined);
+    let lanes = this.lanes[node];
+    if (lanes === undefined) {
+      lanes = [];
+      this.lanes[node] = lanes;
+    }
+    return lanes;
   }
 
   private sampleLatency(): number {
@@ -178,6 +189,15 @@ export class Network {
         return Math.max(model.minMs ?? 1, model.meanMs + model.sdMs * standardNormal(this.random));
     }
   }
+}
+
+function removeLane(lanes: Lane[] | undefined, peer: number): void {
+  if (lanes === undefined) return;
+  const k = lanes.findIndex((lane) => lane.peer === peer);
+  if (k < 0) return;
+  // Order does not matter: swap with the last and pop.
+  lanes[k] = lanes[lanes.length - 1] as Lane;
+  lanes.pop();
 }
 
 /** Throws a RangeError naming the bad field. */

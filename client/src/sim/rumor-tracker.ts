@@ -11,6 +11,7 @@ export class RumorTracker {
   private informedLive = 0;
   private informedAll = 0;
   private lastAt = NaN;
+  private maxHops = 0;
 
   constructor(size: number) {
     this.informedAt = new Float64Array(size).fill(NaN);
@@ -22,22 +23,36 @@ export class RumorTracker {
     this.informedLive = 0;
     this.informedAll = 0;
     this.lastAt = NaN;
+    this.maxHops = 0;
     this.watched = id;
   }
 
   /** A node delivered a rumor (any rumor: others are ignored). */
-  delivered(i: number, origin: PeerId, seq: number, now: number, alive: boolean): void {
+  delivered(i: number, origin: PeerId, seq: number, now: number, alive: boolean, hops = 0): void {
     if (this.watched === null || !Number.isNaN(this.informedAt[i] as number)) return;
     if (rumorId(origin, seq) !== this.watched) return;
     this.informedAt[i] = now;
     this.informedAll++;
     if (alive) this.informedLive++;
     this.lastAt = now;
+    if (hops > this.maxHops) this.maxHops = hops;
+  }
+
+  /** Most hops any node's first copy of the watched rumor had travelled (Plumtree's last delivery hop). */
+  get lastDeliveryHops(): number {
+    return this.maxHops;
   }
 
   /** A node crashed: an informed one no longer counts among the live informed. */
   crashed(i: number): void {
     if (this.watched !== null && !Number.isNaN(this.informedAt[i] as number)) this.informedLive--;
+  }
+
+  /** A crashed node came back empty: it no longer has the watched rumor. */
+  restarted(i: number): void {
+    if (this.watched === null || Number.isNaN(this.informedAt[i] as number)) return;
+    this.informedAt[i] = NaN;
+    this.informedAll--;
   }
 
   /** Live nodes that have the watched rumor. */

@@ -93,6 +93,8 @@ export interface RumorResult {
   rounds: number | null;
   /** Same, to the last node informed so far (even when coverage < 1). */
   roundsToLast: number;
+  /** Hops the first copy had travelled at the node it reached over the longest path (Plumtree's LDH). */
+  lastDeliveryHops: number;
   /** Informed live nodes / live nodes. */
   coverage: number;
   informed: number;
@@ -224,6 +226,7 @@ export function runRumor(config: RumorRunConfig, hooks: RumorHooks = {}): RumorR
     publisher: `n${publisher}`,
     rounds: informed === live ? round4(roundsToLast) : null,
     roundsToLast: round4(roundsToLast),
+    lastDeliveryHops: sim.lastDeliveryHops,
     coverage: live === 0 ? 1 : informed / live,
     informed,
     messages: sim.counters.sent - startSent,

@@ -16,7 +16,7 @@ import { Links, type LinkEvent, type LinkHost } from './links.ts';
 import { Network } from './network.ts';
 import { deriveSeed, distinctInts } from './random.ts';
 import { RumorTracker } from './rumor-tracker.ts';
-import { virtualClock, type TimerEvent } from './virtual-clock.ts';
+import { VirtualTimers, type TimerEvent } from './virtual-clock.ts';
 import { resolveSimulationConfig, type SimulationConfig } from './simulation-config.ts';
 
 export type { SimCounters, SimDropReason } from './counters.ts';
@@ -54,7 +54,10 @@ export class Simulation {
   private readonly runtimes: Array<Runtime | undefined>;
   private readonly index = new Map<PeerId, number>();
   private readonly crashed: Uint8Array;
+  /** Times each node was restarted after a crash (churn). */
+  private readonly restarts: Uint16Array;
   private readonly queue = new EventQueue<SimEvent>();
+  private readonly timers: VirtualTimers<SimEvent>;
   private readonly random: () => number;
   private readonly nodeOptions: OptionsInput;
   private readonly links: Links;
@@ -62,6 +65,7 @@ export class Simulation {
   private readonly tracker: RumorTracker;
   /** Active view size of each node, from its 'view' events. */
   private readonly degrees: Degrees;
+  private readonly clockNow = (): number => this.now;
   private joinedCount = 0;
   private crashedCount = 0;
 
@@ -90,6 +94,8 @@ export class Simulation {
     }
     this.ids = ids;
     this.crashed = new Uint8Array(this.size);
+    this.restarts = new Uint16Array(this.size);
+    this.timers = new VirtualTimers(this.queue, this.size);
     this.degrees = new Degrees(this.size);
     this.tracker = new RumorTracker(this.size);
     this.bootstrap = new Bootstrap(this, { introductions, reintroduceAfterMs }, this.random);
@@ -195,8 +201,27 @@ export class Simulation {
       this.crashedCount++;
       runtime.stop();
     }
-    this.network.crash(this.ids[i] as PeerId);
+    this.network.crash(i);
     this.tracker.crashed(i);
+  }
+
+  /**
+   * A crashed node comes back as a fresh process (churn): same id, empty state, its old links gone
+   * (each former neighbour hears the close one latency later), introduced by the bootstrap service.
+   */
+  restart(i: number): void {
+    if (this.crashed[i] !== 1 || this.runtimes[i] === undefined) throw new RangeError(`node ${i} is not a crashed node that had joined`);
+    for (const peer of this.transport.neighbors(i)) this.links.close(i, this.ids[peer] as PeerId);
+    this.crashed[i] = 0;
+    this.crashedCount--;
+    this.network.restore(i);
+    this.tracker.restarted(i);
+    this.restarts[i] = (this.restarts[i] as number) + 1;
+    const runtime = new Runtime({ id: this.ids[i] as PeerId, node: this.nodeOptions, counts: this.messages }, this.portsFor(i));
+    this.runtimes[i] = runtime;
+    this.degrees.set(i, 0);
+    if (this.config.trace) this.trace.push(`${this.now} restart ${i}`);
+    runtime.introduce(this.bootstrap.introductionsFor(i));
   }
 
   /** Crashes `round(fraction * live)` random live nodes (never those in `spare`); returns them. */
@@ -211,7 +236,7 @@ export class Simulation {
 
   /** Messages between groups are dropped until `heal()`; nodes not listed form one more group. */
   partition(groups: ReadonlyArray<readonly number[]>): void {
-    this.network.partition(groups.map((g) => g.map((i) => this.ids[i] as PeerId)));
+    this.network.partition(groups);
   }
 
   heal(): void {
@@ -281,6 +306,11 @@ export class Simulation {
     return this.tracker.lastInformedTime;
   }
 
+  /** Most hops travelled by the tracked rumor's first copy at any node (the last delivery hop). */
+  get lastDeliveryHops(): number {
+    return this.tracker.lastDeliveryHops;
+  }
+
   /** Bootstrap introductions handed out after joining ('lonely' or the watchdog). */
   get reintroductions(): number {
     return this.bootstrap.reintroductions;
@@ -294,9 +324,9 @@ export class Simulation {
         this.deliver(event);
         return;
       case 'timer':
-        if (event.cancelled || this.crashed[event.node] === 1) return;
+        if (this.crashed[event.node] === 1 || !this.timers.isCurrent(event)) return;
         if (this.config.trace) this.trace.push(`${this.now} tick ${event.node}`);
-        event.fn();
+        this.timers.fire(event);
         if (this.isAlive(event.node) && this.bootstrap.watchdogDue(event.node, this.now)) this.reintroduce(event.node);
         return;
       case 'join':
@@ -331,8 +361,9 @@ export class Simulation {
   /** Node i's place: this simulation's clock, links, bootstrap service and measurements. */
   private portsFor(i: number): Ports {
     return {
-      clock: virtualClock(this.queue, i, () => this.now),
-      random: seededRandom(deriveSeed(this.config.seed, 'node', i)),
+      clock: this.timers.clock(i, this.clockNow),
+      // A restarted node draws a fresh stream (the first life keeps the stream it always had).
+      random: seededRandom(this.restarts[i] === 0 ? deriveSeed(this.config.seed, 'node', i) : deriveSeed(this.config.seed, 'node', i, this.restarts[i] as number)),
       links: {
         send: (to, message) => this.send(i, to, message),
         connect: (peer) => this.links.request(i, peer),
@@ -349,7 +380,7 @@ export class Simulation {
   }
 
   private deliver(packet: Packet): void {
-    const to = this.index.get(packet.to) as number;
+    const to = packet.to;
     if (this.crashed[to] === 1) {
       this.counters.dropped.crashed++;
       return;
@@ -358,15 +389,16 @@ export class Simulation {
       this.counters.dropped.closed++;
       return;
     }
-    if (this.config.trace) this.trace.push(`${this.now} ${packet.from}>${packet.to} ${packet.type}`);
+    const from = this.ids[packet.from] as PeerId;
+    if (this.config.trace) this.trace.push(`${this.now} ${from}>${this.ids[to]} ${packet.type}`);
     this.counters.delivered++;
     const runtime = this.runtimes[to] as Runtime;
-    if (typeof packet.data === 'string') runtime.receive(packet.from, packet.data);
-    else runtime.receiveTrusted(packet.from, packet.data);
+    if (typeof packet.data === 'string') runtime.receive(from, packet.data);
+    else runtime.receiveTrusted(from, packet.data);
   }
 
   private observe(i: number, event: NodeEvent): void {
-    if (event.type === 'rumor') this.tracker.delivered(i, event.rumor.origin, event.rumor.seq, this.now, this.crashed[i] === 0);
+    if (event.type === 'rumor') this.tracker.delivered(i, event.rumor.origin, event.rumor.seq, this.now, this.crashed[i] === 0, event.rumor.hops);
     else if (event.type === 'view') {
       this.degrees.set(i, event.active.length);
       this.bootstrap.degreeChanged(i, event.active.length, this.now);
@@ -375,16 +407,16 @@ export class Simulation {
   }
 
   /** Hands a message to the network model; false when it will not arrive (counted by reason). */
-  private send(i: number, to: PeerId, message: Message): boolean {
+  private send(i: number, peer: PeerId, message: Message): boolean {
     const counters = this.counters;
-    const from = this.ids[i] as PeerId;
-    const packet = this.transport.send(from, to, message);
+    const to = this.index.get(peer);
+    const packet = to === undefined ? null : this.transport.send(i, to, message);
     if (packet === null) {
       counters.dropped['no-link']++;
       return false;
     }
     counters.bytes += packet.bytes;
-    const arrival = this.network.transmit(from, to, packet.bytes, this.now);
+    const arrival = this.network.transmit(i, packet.to, packet.bytes, this.now);
     if (typeof arrival === 'string') {
       counters.dropped[arrival]++;
       return false;

@@ -3,9 +3,7 @@ import type { PeerId } from '../core/ids.ts';
 import { encode, parse, utf8Length, type Message } from '../core/wire.ts';
 import { MemoryTransport } from './memory.ts';
 
-const a = 'a' as PeerId;
-const b = 'b' as PeerId;
-const c = 'c' as PeerId;
+const [a, b, c] = [0, 1, 2];
 const ping: Message = { t: 'ping', n: 7 };
 
 describe('MemoryTransport', () => {
@@ -41,7 +39,7 @@ describe('MemoryTransport', () => {
   it('json encoding carries the text and counts its bytes', () => {
     const transport = new MemoryTransport({ encoding: 'json' });
     transport.open(a, b);
-    const message: Message = { t: 'push', rumors: [{ origin: a, seq: 1, sentAt: 0, hops: 0, payload: 'héllo ✓' }], seen: [], wantFeedback: true };
+    const message: Message = { t: 'push', rumors: [{ origin: 'a' as PeerId, seq: 1, sentAt: 0, hops: 0, payload: 'héllo ✓' }], seen: [], wantFeedback: true };
     const packet = transport.send(a, b, message);
     expect(typeof packet?.data).toBe('string');
     expect(packet?.bytes).toBe(utf8Length(encode(message)));

@@ -1,11 +1,12 @@
-import type { PeerId } from '../core/ids.ts';
 import { encode, utf8Length, type Message, type MessageType } from '../core/wire.ts';
 
 /**
- * In-process links between node ids, for unit tests and the simulator. No timing of its own:
+ * In-process links between nodes numbered 0, 1, ... (the simulator's indices), for unit tests and
+ * the simulator. No timing of its own:
  * `MemoryTransport` knows which links are open and turns a message into a packet (a plain object,
  * or its JSON text like a data channel would carry); the simulator decides when the packet arrives
- * (through its network model).
+ * (through its network model). Each node's open links are a short array of peer indices, so the
+ * two lookups every message makes (send, then deliver) are a scan of a handful of small integers.
  */
 
 /**
@@ -25,8 +26,8 @@ export interface MemoryTransportOptions {
 /** One message on its way. `bytes` is 0 when not measured. */
 export interface Packet {
   readonly kind: 'packet';
-  readonly from: PeerId;
-  readonly to: PeerId;
+  readonly from: number;
+  readonly to: number;
   readonly type: MessageType;
   /** The message itself (trusted in-process path) or its JSON text (parsed like a data channel's). */
   readonly data: Message | string;
@@ -44,7 +45,8 @@ export class MemoryTransport {
   readonly encoding: MemoryEncoding;
   readonly measureBytes: boolean;
   readonly stats: TransportStats = { packets: 0, bytes: 0, noLink: 0 };
-  private readonly links = new Map<PeerId, Set<PeerId>>();
+  /** Peers each node is linked to (undefined: none yet). */
+  private readonly links: Array<number[] | undefined> = [];
   private links_ = 0;
 
   constructor(options: MemoryTransportOptions = {}) {
@@ -53,44 +55,42 @@ export class MemoryTransport {
   }
 
   /** Opens the (bidirectional) link; false if it was already open. */
-  open(a: PeerId, b: PeerId): boolean {
+  open(a: number, b: number): boolean {
     if (a === b) throw new RangeError(`cannot link ${a} to itself`);
     const fromA = this.ends(a);
-    if (fromA.has(b)) return false;
-    fromA.add(b);
-    this.ends(b).add(a);
+    if (fromA.includes(b)) return false;
+    fromA.push(b);
+    this.ends(b).push(a);
     this.links_++;
     return true;
   }
 
   /** Closes the link; false if it was not open. */
-  close(a: PeerId, b: PeerId): boolean {
-    const fromA = this.links.get(a);
-    if (fromA === undefined || !fromA.delete(b)) return false;
-    this.links.get(b)?.delete(a);
-    if (fromA.size === 0) this.links.delete(a);
-    if (this.links.get(b)?.size === 0) this.links.delete(b);
+  close(a: number, b: number): boolean {
+    if (!remove(this.links[a], b)) return false;
+    remove(this.links[b], a);
     this.links_--;
     return true;
   }
 
   /** Closes every link of a node; returns the peers it was linked to. */
-  closeAll(a: PeerId): PeerId[] {
-    const peers = [...(this.links.get(a) ?? [])];
+  closeAll(a: number): number[] {
+    const peers = this.neighbors(a);
     for (const peer of peers) this.close(a, peer);
     return peers;
   }
 
-  isOpen(a: PeerId, b: PeerId): boolean {
-    return this.links.get(a)?.has(b) ?? false;
+  isOpen(a: number, b: number): boolean {
+    const peers = this.links[a];
+    return peers !== undefined && peers.includes(b);
   }
 
-  neighbors(a: PeerId): PeerId[] {
-    return [...(this.links.get(a) ?? [])];
+  neighbors(a: number): number[] {
+    return [...(this.links[a] ?? [])];
   }
 
-  degree(a: PeerId): number {
-    return this.links.get(a)?.size ?? 0;
+  degree(a: number): number {
+    return this.links[a]?.length ?? 0;
   }
 
   get linkCount(): number {
@@ -98,7 +98,7 @@ export class MemoryTransport {
   }
 
   /** Puts a message on the link: the packet to deliver, or null when no link is open. */
-  send(from: PeerId, to: PeerId, message: Message): Packet | null {
+  send(from: number, to: number, message: Message): Packet | null {
     if (!this.isOpen(from, to)) {
       this.stats.noLink++;
       return null;
@@ -115,12 +115,24 @@ export class MemoryTransport {
     return { kind: 'packet', from, to, type: message.t, data, bytes };
   }
 
-  private ends(a: PeerId): Set<PeerId> {
-    let set = this.links.get(a);
-    if (set === undefined) {
-      set = new Set();
-      this.links.set(a, set);
+  private ends(a: number): number[] {
+    // Grown densely (never a hole far past the end), so the array keeps fast elements.
+    while (this.links.length <= a) this.links.push(undefined);
+    let peers = this.links[a];
+    if (peers === undefined) {
+      peers = [];
+      this.links[a] = peers;
     }
-    return set;
+    return peers;
   }
+}
+
+/** Removes `peer` from the list (order does not matter: swapped with the last); false if absent. */
+function remove(peers: number[] | undefined, peer: number): boolean {
+  if (peers === undefined) return false;
+  const k = peers.indexOf(peer);
+  if (k < 0) return false;
+  peers[k] = peers[peers.length - 1] as number;
+  peers.pop();
+  return true;
 }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { runCompleteGraph } from './complete-graph.ts';
+import { runRumor } from './run.ts';
+import { Simulation } from './simulation.ts';
+
+/**
+ * Seeded invariants at 10^4 nodes (issue 15): full coverage with bounded copies, and a restarted
+ * node (churn) that rejoins and is reached again. No timing: each is one fixed seed.
+ */
+
+describe('10,000 nodes, tree mode, one rumor', () => {
+  it('reaches every node with at most one eager copy per link direction, and goes quiet', () => {
+    const result = runRumor({ nodes: 10_000, mode: 'tree', seed: 15, warmupMs: 3000, maxRounds: 20 });
+    expect(result.coverage).toBe(1);
+    expect(result.informed).toBe(10_000);
+    // The first flood of a fresh tree: no node sends a copy twice over one link, so copies are
+    // bounded by the number of link ends (mean degree times N), and at least N - 1 are needed.
+    expect(result.payloadMessages).toBeGreaterThanOrEqual(9_999);
+    expect(result.payloadMessages).toBeLessThanOrEqual(Math.ceil(result.meanDegree * 10_000));
+    expect(result.measuredRounds).toBeLessThan(20);
+  });
+});
+
+describe('churn: a crashed node restarted as a fresh process', () => {
+  it('rejoins with new links and gets the rumors published after it came back', () => {
+    const sim = new Simulation({ nodes: 300, seed: 7, node: { mode: 'tree', aggregatePeriodMs: 0 } });
+    sim.run(15_000);
+    const i = 42;
+    sim.crash(i);
+    expect(sim.isAlive(i)).toBe(false);
+    expect(() => sim.restart(43)).toThrow(RangeError);
+    sim.run(25_000);
+    sim.restart(i);
+    expect(sim.isAlive(i)).toBe(true);
+    // Fresh state: it knows nobody until the bootstrap introductions link it.
+    expect(sim.node(i).neighbors()).toEqual([]);
+    sim.run(35_000);
+    expect(sim.degree(i)).toBeGreaterThan(0);
+    sim.publish(sim.randomLiveNode(), 'after the restart');
+    sim.run(45_000);
+    expect(sim.informed).toBe(sim.live);
+  });
+});
+
+describe('the sparse baseline: the complete-graph model on a random regular graph', () => {
+  it('covers everyone, more slowly than the complete graph, and faster with more links', () => {
+    const rounds = (degree?: number) => {
+      let sum = 0;
+      for (let seed = 1; seed <= 5; seed++) {
+        const r = runCompleteGraph({ nodes: 3000, mode: 'push-pull', seed, ...(degree !== undefined ? { degree } : {}) });
+        expect(r.coverage).toBe(1);
+        sum += r.rounds as number;
+      }
+      return sum / 5;
+    };
+    const complete = rounds();
+    const sparse = rounds(5);
+    const denser = rounds(16);
+    expect(sparse).toBeGreaterThan(complete);
+    expect(denser).toBeLessThan(sparse);
+    expect(() => runCompleteGraph({ nodes: 100, mode: 'push', seed: 1, degree: 100 })).toThrow(RangeError);
+  });
+});
