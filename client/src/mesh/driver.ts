@@ -8,6 +8,7 @@ import { Runtime } from '../runtime/runtime.ts';
 import type { Clock } from '../runtime/ports.ts';
 import { LocalTabs, roomChannel, type LocalChannel } from '../offline/local-tabs.ts';
 import { SignalingClient } from '../transport/signaling.ts';
+import { laneOf } from '../transport/send-queue.ts';
 import { WebRtcTransport, type SignalPath, type WebRtcTransportOptions } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
 import type { StartMeshSettings } from './start.ts';
@@ -105,7 +106,7 @@ export class MeshDriver implements MeshClient {
       iceServers: settings.iceServers ?? [],
       connectTimeoutMs: settings.nodeOptions?.connectTimeoutMs ?? DEFAULT_OPTIONS.connectTimeoutMs,
       ...(place.wrtc !== undefined ? { wrtc: place.wrtc } : {}),
-      sendSignal: (to, data) => this.sendSignal(to, data),
+      sendSignal: (to, data, purpose) => this.sendSignal(to, data, purpose),
       onLinkUp: (peer) => {
         this.firstLinkAt ??= realClock.now();
         this.runtime.linkUp(peer);
@@ -141,7 +142,7 @@ export class MeshDriver implements MeshClient {
         clock: realClock,
         random: Math.random,
         links: {
-          send: (to, message) => this.transport.send(to, encode(message)),
+          send: (to, message) => this.transport.send(to, encode(message), laneOf(message.t)),
           connect: (peer) => this.transport.connect(peer),
           disconnect: (peer) => this.transport.disconnect(peer),
         },
@@ -370,10 +371,14 @@ export class MeshDriver implements MeshClient {
     if (this.delivered.length > MAX_KEPT_RUMORS) this.delivered.splice(0, this.delivered.length - MAX_KEPT_RUMORS);
   }
 
-  /** Mesh when the gossiped topology knows a path to `to`; else the server; else the mesh anyway. */
-  private sendSignal(to: PeerId, data: SignalData): SignalPath | null {
+  /**
+   * Mesh when the gossiped topology knows a path to `to`; else the server; else the mesh anyway.
+   * An ICE restart's signals try the server first: the mesh's shortest path to a neighbour is the
+   * very link being restarted.
+   */
+  private sendSignal(to: PeerId, data: SignalData, purpose: 'setup' | 'restart' = 'setup'): SignalPath | null {
     if (this.closed) return null;
-    if (this.runtime.act((node) => node.sendSignal(to, data, { randomWalk: false }))) return 'mesh';
+    if (purpose === 'setup' && this.runtime.act((node) => node.sendSignal(to, data, { randomWalk: false }))) return 'mesh';
     if (this.signaling.joined) {
       void this.signaling.signal(to, data);
       return 'server';
