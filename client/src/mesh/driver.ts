@@ -104,6 +104,7 @@ export class MeshDriver implements MeshClient {
     this.transport = new WebRtcTransport({
       self: this.id,
       iceServers: settings.iceServers ?? [],
+      ...(settings.iceTransportPolicy !== undefined ? { iceTransportPolicy: settings.iceTransportPolicy } : {}),
       connectTimeoutMs: settings.nodeOptions?.connectTimeoutMs ?? DEFAULT_OPTIONS.connectTimeoutMs,
       ...(place.wrtc !== undefined ? { wrtc: place.wrtc } : {}),
       sendSignal: (to, data, purpose) => this.sendSignal(to, data, purpose),
@@ -117,8 +118,14 @@ export class MeshDriver implements MeshClient {
     });
     this.invites = new Invites(this.id, settings.room, this.transport, realClock.now);
     const url = settings.serverUrl ?? settings.server;
+    const explicitIce = settings.iceServers !== undefined;
     this.signaling = new SignalingClient({
       ...(url !== undefined ? { url } : {}),
+      ...(settings.servers !== undefined && settings.servers.length > 0 ? { urls: settings.servers } : {}),
+      // The server's STUN/TURN (with minted credentials) for the links made after the join.
+      onIceServers: (servers) => {
+        if (!explicitIce) this.transport.setIceServers(servers);
+      },
       onSignal: (from, data) => this.transport.handleSignal(from, data, 'server'),
       onConnectionChange: (connected) => {
         if (!connected) this.serverMissed = true;
@@ -273,6 +280,21 @@ export class MeshDriver implements MeshClient {
       messagesOffWire: link.messagesReceived,
       sendsDropped: link.sendsDropped,
       sendsDroppedBackpressure: link.sendsDroppedBackpressure,
+      sendsQueued: link.sendsQueued,
+      queuedBytes: link.queuedBytes,
+      queuePeakBytes: link.queuePeakBytes,
+      sendsTooLarge: link.sendsTooLarge,
+      messagesChunked: link.messagesChunked,
+      messagesReassembled: link.messagesReassembled,
+      messagesTooLarge: link.messagesTooLarge,
+      framesRejected: link.framesRejected,
+      linksCutForFraming: link.linksCutForFraming,
+      iceRestarts: link.iceRestarts,
+      iceRestartsRecovered: link.iceRestartsRecovered,
+      iceRestartsFailed: link.iceRestartsFailed,
+      iceServerUrls: this.transport.iceServerUrls(),
+      serverUrl: server.url,
+      serverFailovers: server.failovers,
       signalsSent: link.signalsSent,
       signalsReceived: link.signalsReceived,
       signalsDropped: link.signalsDropped,

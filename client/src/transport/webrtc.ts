@@ -45,7 +45,7 @@ export class WebRtcTransport {
   private readonly links = new Map<PeerId, Link>();
   /** Signals from a would-be initiator that arrived before its offer (responder side). */
   private readonly early: EarlySignals;
-  private readonly iceServers: RTCIceServer[];
+  private iceServers: RTCIceServer[];
   private readonly connectTimeoutMs: number;
   private readonly answerTimeoutMs: number;
   private readonly limits: DataLimits;
@@ -173,6 +173,16 @@ export class WebRtcTransport {
         }
       }
     }
+  }
+
+  /** STUN/TURN servers for links made from now on (e.g. handed out by the signaling server at join). */
+  setIceServers(servers: readonly RTCIceServer[]): void {
+    this.iceServers = servers.map((s) => ({ ...s }));
+  }
+
+  /** The URLs of the ICE servers new links use (no credentials). */
+  iceServerUrls(): string[] {
+    return this.iceServers.flatMap((s) => (typeof s.urls === 'string' ? [s.urls] : [...s.urls]));
   }
 
   /** Peers with an open link. */
