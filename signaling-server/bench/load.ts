@@ -5,8 +5,10 @@
  * and per instance the CPU seconds, CPU share of the run and RSS (from each instance's own
  * /metrics), with two instances over a real redis-server and with one instance (no Redis).
  *
- *   npm run bench:signaling -- [--clients 2000] [--procs 4] [--signals 4000] [--rate 400]
+ *   npm run bench:signaling -- [--clients 2000] [--procs 4] [--signals 4000] [--rate 400] [--runs 3]
  *                              [--concurrency 50] [--timeout-ms 300000] [--out file.json]
+ *
+ * Each run does both set-ups, alternating; `summary` has the median over the runs of each figure.
  *
  * Clients and servers share this machine's cores: the figures compare the set-ups within one
  * run (and say the load average), they are not a capacity claim.
@@ -26,6 +28,7 @@ const args = parseArgs({
     signals: { type: 'string', default: '4000' },
     rate: { type: 'string', default: '400' },
     concurrency: { type: 'string', default: '50' },
+    runs: { type: 'string', default: '3' },
     'timeout-ms': { type: 'string', default: '300000' },
     out: { type: 'string' },
   },
@@ -43,6 +46,7 @@ const PROCS = Math.min(positive('procs', args.procs, 32), CLIENTS);
 const SIGNALS = positive('signals', args.signals, 1_000_000);
 const RATE = positive('rate', args.rate, 100_000);
 const CONCURRENCY = positive('concurrency', args.concurrency, 1000);
+const RUNS = positive('runs', args.runs, 20);
 const TIMEOUT_MS = positive('timeout-ms', args['timeout-ms'], 3_600_000);
 const CLIENT_ENTRY = fileURLToPath(new URL('./clients.ts', import.meta.url));
 
@@ -111,10 +115,20 @@ async function processFigures(server: SignalingServer): Promise<{ cpuSec: number
   return { cpuSec: read('process_cpu_seconds_total'), rssMiB: round(read('process_resident_memory_bytes') / 2 ** 20) };
 }
 
-async function scenario(name: string, servers: SignalingServer[]): Promise<Record<string, unknown>> {
+type Figures = { median: number; p99: number; n: number };
+interface ScenarioResult {
+  scenario: string;
+  run: number;
+  joinMs: Figures;
+  relayMs: Figures;
+  perInstance: { cpuSec: number; cpuPercentOfRun: number; rssMiB: number }[];
+  [more: string]: unknown;
+}
+
+async function scenario(name: string, run: number, servers: SignalingServer[]): Promise<ScenarioResult> {
   const deadline = Date.now() + TIMEOUT_MS;
   const left = (): number => Math.max(1, deadline - Date.now());
-  const room = `bench-${name}-${process.pid}`;
+  const room = `bench-${name}-${run}-${process.pid}`;
   const joinedBy = new Array<number>(PROCS).fill(0);
   let lastShown = 0;
   const procs = Array.from(
@@ -166,6 +180,7 @@ async function scenario(name: string, servers: SignalingServer[]): Promise<Recor
     log(`[${name}] done in ${round(wallSec)} s (load ${loadavg()})`);
     return {
       scenario: name,
+      run,
       instances: servers.length,
       clients: CLIENTS,
       clientProcesses: PROCS,
@@ -194,24 +209,50 @@ async function scenario(name: string, servers: SignalingServer[]): Promise<Recor
 const LIMITS = { MAX_SOCKETS_PER_ADDRESS: String(CLIENTS + 10), ADDRESS_EVENTS_PER_SEC: '1000000', LOG_LEVEL: 'warn' };
 const loadBefore = loadavg();
 const redis = await redisServer();
-const results: Record<string, unknown>[] = [];
+const results: ScenarioResult[] = [];
 const started: SignalingServer[] = [];
 try {
   const two = [
     await startSignalingServer({ REDIS_URL: redis.url, INSTANCE_ID: 'bench-a', ...LIMITS }),
     await startSignalingServer({ REDIS_URL: redis.url, INSTANCE_ID: 'bench-b', ...LIMITS }),
   ];
-  started.push(...two);
-  results.push(await scenario('two-instances-redis', two));
-  for (const server of two) await server.shutdown();
   const one = await startSignalingServer({ INSTANCE_ID: 'bench-one', ...LIMITS });
-  started.push(one);
-  results.push(await scenario('one-instance', [one]));
+  started.push(...two, one);
+  for (let run = 1; run <= RUNS; run++) {
+    // Alternate which goes first, so neither always gets the quieter machine.
+    const order: [string, SignalingServer[]][] = [['two-instances-redis', two], ['one-instance', [one]]];
+    if (run % 2 === 0) order.reverse();
+    for (const [name, servers] of order) {
+      log(`run ${run}/${RUNS}`);
+      results.push(await scenario(name, run, servers));
+    }
+  }
 } finally {
   for (const server of started) if (server.running) await server.shutdown();
   await redis.stop();
 }
-const report = { date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, loadavgBefore: loadBefore, results };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return round(s.length % 2 === 1 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2);
+};
+const overRuns = ['two-instances-redis', 'one-instance'].map((name) => {
+  const runs = results.filter((r) => r.scenario === name);
+  const instances = runs[0]?.perInstance.length ?? 0;
+  return {
+    scenario: name,
+    runs: runs.length,
+    joinMedianMs: median(runs.map((r) => r.joinMs.median)),
+    joinP99Ms: median(runs.map((r) => r.joinMs.p99)),
+    relayMedianMs: median(runs.map((r) => r.relayMs.median)),
+    relayP99Ms: median(runs.map((r) => r.relayMs.p99)),
+    perInstance: Array.from({ length: instances }, (_, i) => ({
+      cpuSecPerRun: median(runs.map((r) => r.perInstance[i]?.cpuSec ?? NaN)),
+      cpuPercentOfRun: median(runs.map((r) => r.perInstance[i]?.cpuPercentOfRun ?? NaN)),
+      rssMiBAfter: median(runs.map((r) => r.perInstance[i]?.rssMiB ?? NaN)),
+    })),
+  };
+});
+const report = { date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, loadavgBefore: loadBefore, loadavgAfter: loadavg(), summary: overRuns, results };
 const text = `${JSON.stringify(report, null, 2)}\n`;
 if (args.out !== undefined) writeFileSync(args.out, text);
 process.stdout.write(text);
