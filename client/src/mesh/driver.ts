@@ -12,6 +12,7 @@ import { laneOf } from '../transport/send-queue.ts';
 import { WebRtcTransport, type SignalPath, type WebRtcTransportOptions } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
 import type { StartMeshSettings } from './start.ts';
+import { meshDiagnostics } from './diagnostics.ts';
 import { Invites } from './invites.ts';
 import { ChangeNotifier } from './notifier.ts';
 import { randomPeerId } from './peer-id.ts';
@@ -264,52 +265,15 @@ export class MeshDriver implements MeshClient {
   }
 
   diagnostics(): MeshDiagnostics {
-    const node = this.node.stats();
-    const link = this.transport.stats();
-    const server = this.signaling.stats();
-    return {
-      firstLinkAt: this.firstLinkAt ?? null,
-      rumorsDelivered: node.rumorsDelivered,
-      linksOpen: link.open,
-      linksConnecting: link.connecting,
-      linksOpened: link.linksOpened,
-      linkTimeouts: link.linkTimeouts,
-      linksUnanswered: link.linksUnanswered,
-      linkErrors: link.linkErrors,
-      messagesOnWire: link.messagesSent,
-      messagesOffWire: link.messagesReceived,
-      sendsDropped: link.sendsDropped,
-      sendsDroppedBackpressure: link.sendsDroppedBackpressure,
-      sendsQueued: link.sendsQueued,
-      queuedBytes: link.queuedBytes,
-      queuePeakBytes: link.queuePeakBytes,
-      sendsTooLarge: link.sendsTooLarge,
-      messagesChunked: link.messagesChunked,
-      messagesReassembled: link.messagesReassembled,
-      messagesTooLarge: link.messagesTooLarge,
-      framesRejected: link.framesRejected,
-      linksCutForFraming: link.linksCutForFraming,
-      iceRestarts: link.iceRestarts,
-      iceRestartsRecovered: link.iceRestartsRecovered,
-      iceRestartsFailed: link.iceRestartsFailed,
-      iceServerUrls: this.transport.iceServerUrls(),
-      serverUrl: server.url,
-      serverFailovers: server.failovers,
-      signalsSent: link.signalsSent,
-      signalsReceived: link.signalsReceived,
-      signalsDropped: link.signalsDropped,
+    return meshDiagnostics({
+      node: this.node.stats(),
+      link: this.transport.stats(),
+      server: this.signaling.stats(),
       serverConnected: this.signaling.connected,
-      serverConnects: server.connects,
-      serverJoins: server.joins,
-      serverSignalsSent: server.signalsSent,
-      serverSignalsFailed: server.signalsFailed,
-      serverSignalsReceived: server.signalsReceived,
-      serverBadPayloads: server.badPayloads,
-      sentByType: { ...this.runtime.counts.byType },
-      droppedByReason: { ...node.droppedByReason },
-      lastTransportError: link.lastError,
-      lastServerError: server.lastError,
-    };
+      sentByType: this.runtime.counts.byType,
+      firstLinkAt: this.firstLinkAt ?? null,
+      iceServerUrls: this.transport.iceServerUrls(),
+    });
   }
 
   subscribe(listener: () => void): () => void {
