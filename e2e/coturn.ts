@@ -23,8 +23,9 @@ export interface TurnProcess {
   output(): string;
 }
 
-export async function coturn(secret: string): Promise<TurnProcess> {
-  const port = await freePort();
+/** `port`: listen there (e.g. to start it again where it was); default a free one. */
+export async function coturn(secret: string, port?: number): Promise<TurnProcess> {
+  port ??= await freePort();
   const realm = 'gossip.test';
   const child: ChildProcess = spawn(
     TURNSERVER,

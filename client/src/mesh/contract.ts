@@ -72,7 +72,28 @@ export interface MeshDiagnostics {
   messagesOnWire: number;
   messagesOffWire: number;
   sendsDropped: number;
+  /** Sends refused by a full link queue (see transport/send-queue.ts). */
   sendsDroppedBackpressure: number;
+  /** Messages that waited in a link queue for the channel's buffer; bytes waiting now; the most at once on one link. */
+  sendsQueued: number;
+  queuedBytes: number;
+  queuePeakBytes: number;
+  sendsTooLarge: number;
+  messagesChunked: number;
+  messagesReassembled: number;
+  /** Whole messages over the size limit dropped unparsed; frames refused; links cut for bad chunking. */
+  messagesTooLarge: number;
+  framesRejected: number;
+  linksCutForFraming: number;
+  /** ICE restarts begun, recovered, given up (the link closed and was replaced). */
+  iceRestarts: number;
+  iceRestartsRecovered: number;
+  iceRestartsFailed: number;
+  /** The STUN/TURN URLs new links use (the explicit option, else the server's from the join). */
+  iceServerUrls: string[];
+  /** The signaling server in use (null: the page's origin) and how often the client moved to another. */
+  serverUrl: string | null;
+  serverFailovers: number;
   signalsSent: number;
   signalsReceived: number;
   signalsDropped: number;

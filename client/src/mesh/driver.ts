@@ -8,9 +8,11 @@ import { Runtime } from '../runtime/runtime.ts';
 import type { Clock } from '../runtime/ports.ts';
 import { LocalTabs, roomChannel, type LocalChannel } from '../offline/local-tabs.ts';
 import { SignalingClient } from '../transport/signaling.ts';
+import { laneOf } from '../transport/send-queue.ts';
 import { WebRtcTransport, type SignalPath, type WebRtcTransportOptions } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
 import type { StartMeshSettings } from './start.ts';
+import { meshDiagnostics } from './diagnostics.ts';
 import { Invites } from './invites.ts';
 import { ChangeNotifier } from './notifier.ts';
 import { randomPeerId } from './peer-id.ts';
@@ -106,9 +108,10 @@ export class MeshDriver implements MeshClient {
     this.transport = new WebRtcTransport({
       self: this.id,
       iceServers: settings.iceServers ?? [],
+      ...(settings.iceTransportPolicy !== undefined ? { iceTransportPolicy: settings.iceTransportPolicy } : {}),
       connectTimeoutMs: settings.nodeOptions?.connectTimeoutMs ?? DEFAULT_OPTIONS.connectTimeoutMs,
       ...(place.wrtc !== undefined ? { wrtc: place.wrtc } : {}),
-      sendSignal: (to, data) => this.sendSignal(to, data),
+      sendSignal: (to, data, purpose) => this.sendSignal(to, data, purpose),
       onLinkUp: (peer) => {
         this.firstLinkAt ??= realClock.now();
         this.runtime.linkUp(peer);
@@ -119,8 +122,14 @@ export class MeshDriver implements MeshClient {
     });
     this.invites = new Invites(this.id, settings.room, this.transport, realClock.now);
     const url = settings.serverUrl ?? settings.server;
+    const explicitIce = settings.iceServers !== undefined;
     this.signaling = new SignalingClient({
       ...(url !== undefined ? { url } : {}),
+      ...(settings.servers !== undefined && settings.servers.length > 0 ? { urls: settings.servers } : {}),
+      // The server's STUN/TURN (with minted credentials) for the links made after the join.
+      onIceServers: (servers) => {
+        if (!explicitIce) this.transport.setIceServers(servers);
+      },
       onSignal: (from, data) => this.transport.handleSignal(from, data, 'server'),
       onConnectionChange: (connected) => {
         if (!connected) this.serverMissed = true;
@@ -144,7 +153,7 @@ export class MeshDriver implements MeshClient {
         clock: realClock,
         random: Math.random,
         links: {
-          send: (to, message) => this.transport.send(to, encode(message)),
+          send: (to, message) => this.transport.send(to, encode(message), laneOf(message.t)),
           connect: (peer) => this.transport.connect(peer),
           disconnect: (peer) => this.transport.disconnect(peer),
         },
@@ -259,39 +268,17 @@ export class MeshDriver implements MeshClient {
   }
 
   diagnostics(): MeshDiagnostics {
-    const node = this.node.stats();
-    const link = this.transport.stats();
-    const server = this.signaling.stats();
-    return {
-      firstLinkAt: this.firstLinkAt ?? null,
-      rumorsDelivered: node.rumorsDelivered,
-      linksOpen: link.open,
-      linksConnecting: link.connecting,
-      linksOpened: link.linksOpened,
-      linkTimeouts: link.linkTimeouts,
-      linksUnanswered: link.linksUnanswered,
-      linkErrors: link.linkErrors,
-      messagesOnWire: link.messagesSent,
-      messagesOffWire: link.messagesReceived,
-      sendsDropped: link.sendsDropped,
-      sendsDroppedBackpressure: link.sendsDroppedBackpressure,
-      signalsSent: link.signalsSent,
-      signalsReceived: link.signalsReceived,
-      signalsDropped: link.signalsDropped,
+    return meshDiagnostics({
+      node: this.node.stats(),
+      link: this.transport.stats(),
+      server: this.signaling.stats(),
       serverConnected: this.signaling.connected,
-      serverConnects: server.connects,
-      serverJoins: server.joins,
-      serverSignalsSent: server.signalsSent,
-      serverSignalsFailed: server.signalsFailed,
-      serverSignalsReceived: server.signalsReceived,
-      serverBadPayloads: server.badPayloads,
-      sentByType: { ...this.runtime.counts.byType },
-      droppedByReason: { ...node.droppedByReason },
-      lastTransportError: link.lastError,
-      lastServerError: server.lastError,
+      sentByType: this.runtime.counts.byType,
+      firstLinkAt: this.firstLinkAt ?? null,
+      iceServerUrls: this.transport.iceServerUrls(),
       localHealth: this.node.localHealth(),
-      silentPeers: this.silentPeers.map((e) => ({ ...e })),
-    };
+      silentPeers: this.silentPeers,
+    });
   }
 
   subscribe(listener: () => void): () => void {
@@ -379,10 +366,14 @@ export class MeshDriver implements MeshClient {
     if (this.delivered.length > MAX_KEPT_RUMORS) this.delivered.splice(0, this.delivered.length - MAX_KEPT_RUMORS);
   }
 
-  /** Mesh when the gossiped topology knows a path to `to`; else the server; else the mesh anyway. */
-  private sendSignal(to: PeerId, data: SignalData): SignalPath | null {
+  /**
+   * Mesh when the gossiped topology knows a path to `to`; else the server; else the mesh anyway.
+   * An ICE restart's signals try the server first: the mesh's shortest path to a neighbour is the
+   * very link being restarted.
+   */
+  private sendSignal(to: PeerId, data: SignalData, purpose: 'setup' | 'restart' = 'setup'): SignalPath | null {
     if (this.closed) return null;
-    if (this.runtime.act((node) => node.sendSignal(to, data, { randomWalk: false }))) return 'mesh';
+    if (purpose === 'setup' && this.runtime.act((node) => node.sendSignal(to, data, { randomWalk: false }))) return 'mesh';
     if (this.signaling.joined) {
       void this.signaling.signal(to, data);
       return 'server';

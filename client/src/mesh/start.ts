@@ -13,8 +13,15 @@ export interface StartMeshSettings extends MeshSettings {
   peerId?: PeerId;
   /** Signs what this peer originates and checks what others signed (client/src/identity); default: none (trusted, unsigned). */
   identity?: Identity;
-  /** STUN/TURN servers for WebRTC; default [] (same host or LAN). */
+  /** Several signaling servers sharing rooms (Redis), tried in order; wins over `serverUrl` and `server`. */
+  servers?: readonly string[];
+  /**
+   * STUN/TURN servers for WebRTC. Default: what the signaling server hands out at join (its
+   * ICE_SERVERS and minted TURN credentials), none before or without. Given here, it wins.
+   */
   iceServers?: RTCIceServer[];
+  /** 'relay': every WebRTC path goes through TURN (hides addresses, tests TURN); default 'all'. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Further GossipNode options (activeViewSize, ...); `mode`, `periodMs` and `fanout` come from the settings. */
   nodeOptions?: Omit<OptionsInput, 'mode' | 'periodMs' | 'fanout'>;
   /** How long startMesh waits for the first join before returning a client that keeps trying. Default 5000 ms. */

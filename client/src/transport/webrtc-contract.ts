@@ -18,10 +18,30 @@ export interface WebRtcTransportOptions {
    * up early: the peer is dead or frozen, or the path lost the signal. Default 5000 ms.
    */
   answerTimeoutMs?: number;
-  /** Sends are dropped while the channel has more than this queued. Default 1 MiB. */
+  /** The data channel's own buffer (bufferedAmount) is filled up to this; the rest waits in the link's queue. Default 1 MiB. */
   maxBufferedBytes?: number;
-  /** Carries a signal towards `to`: returns the path it took, or null when there is none. */
-  sendSignal: (to: PeerId, data: SignalData) => SignalPath | null;
+  /** The channel's buffer drained to this wakes the queue ('bufferedamountlow'). Default 256 KiB. */
+  lowWaterBytes?: number;
+  /** Bytes that may wait in one link's queue; a send beyond is refused and counted. Default 16 MiB. */
+  maxQueuedBytes?: number;
+  /** Largest message sent or accepted, checked before parsing (bytes). Default the core's MAX_MESSAGE_BYTES. */
+  maxMessageBytes?: number;
+  /** Largest data-channel frame; larger messages are chunked. Default 8 KiB (under the 16 KiB interop limit). */
+  maxFrameBytes?: number;
+  /**
+   * An open link whose ICE stays 'disconnected' this long is restarted once (a new offer with
+   * iceRestart through the signaling path) before it is given up. Default 3000 ms.
+   */
+  iceRestartAfterMs?: number;
+  /** A restarted link not connected again within this is closed (and replaced by the node). Default 10000 ms. */
+  iceRestartTimeoutMs?: number;
+  /** Relay-only ICE ('relay': every path through TURN) or any ('all', the default). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /**
+   * Carries a signal towards `to`: returns the path it took, or null when there is none. `restart`:
+   * the signal restarts ICE on the open link to `to`, so it must not go over that link itself.
+   */
+  sendSignal: (to: PeerId, data: SignalData, purpose: 'setup' | 'restart') => SignalPath | null;
   /** The data channel to `peer` opened. */
   onLinkUp: (peer: PeerId) => void;
   /** The link to `peer` closed, failed or timed out (also for attempts that never opened). */
@@ -59,18 +79,44 @@ export interface TransportStats {
   messagesReceived: number;
   bytesSent: number;
   bytesReceived: number;
-  /** Sends dropped: no open link, channel over `maxBufferedBytes`, or the channel threw. */
+  /** Sends dropped: no open link, too large, queue full, the channel threw, or lost in a closing link's queue. */
   sendsDropped: number;
+  /** Sends refused because the link's queue held `maxQueuedBytes`. */
   sendsDroppedBackpressure: number;
+  /** Sends refused for being over `maxMessageBytes`. */
+  sendsTooLarge: number;
+  /** Messages that had to wait in a queue (the channel was full). */
+  sendsQueued: number;
+  /** Times a waiting queue was woken ('bufferedamountlow' or the poll). */
+  queueWakeups: number;
+  /** Most bytes that waited in one link's queue at once. */
+  queuePeakBytes: number;
+  framesSent: number;
+  framesReceived: number;
+  /** Frames dropped: over `maxMessageBytes` before parsing, unknown kind, or broken chunking. */
+  framesRejected: number;
+  messagesChunked: number;
+  messagesReassembled: number;
+  /** Whole messages over `maxMessageBytes`, dropped unparsed. */
+  messagesTooLarge: number;
+  /** Links closed because the peer broke the chunking rules or the reassembly bounds. */
+  linksCutForFraming: number;
+  /** ICE restarts begun (one per failure of a link), recovered, and given up (the link closed). */
+  iceRestarts: number;
+  iceRestartsRecovered: number;
+  iceRestartsFailed: number;
   signalsSent: number;
   signalsReceived: number;
   /** Signals dropped: rule-breaking, unexpected (no matching link), or not sendable. */
   signalsDropped: number;
+  /** Bytes and messages waiting in the links' queues now. */
+  queuedBytes: number;
+  queuedMessages: number;
   lastError: string | null;
 }
 
 /** The running totals of TransportStats (the rest are gauges read at the time). */
-export type TransportCounters = Omit<TransportStats, 'open' | 'connecting' | 'joinedVia' | 'lastError'>;
+export type TransportCounters = Omit<TransportStats, 'open' | 'connecting' | 'joinedVia' | 'lastError' | 'queuedBytes' | 'queuedMessages'>;
 
 export function zeroTransportCounters(): TransportCounters {
   return {
@@ -88,6 +134,20 @@ export function zeroTransportCounters(): TransportCounters {
     bytesReceived: 0,
     sendsDropped: 0,
     sendsDroppedBackpressure: 0,
+    sendsTooLarge: 0,
+    sendsQueued: 0,
+    queueWakeups: 0,
+    queuePeakBytes: 0,
+    framesSent: 0,
+    framesReceived: 0,
+    framesRejected: 0,
+    messagesChunked: 0,
+    messagesReassembled: 0,
+    messagesTooLarge: 0,
+    linksCutForFraming: 0,
+    iceRestarts: 0,
+    iceRestartsRecovered: 0,
+    iceRestartsFailed: 0,
     signalsSent: 0,
     signalsReceived: 0,
     signalsDropped: 0,

@@ -1,54 +1,12 @@
-import { EventEmitter } from 'node:events';
-import type SimplePeer from 'simple-peer';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asPeerId, type PeerId } from '../core/ids.ts';
-import type { SignalData } from '../core/wire.ts';
-import { WebRtcTransport } from './webrtc.ts';
-
-/** A stand-in for simple-peer: emits an offer (initiator) when created, records what it is given. */
-class FakePeer extends EventEmitter {
-  readonly signals: unknown[] = [];
-  destroyed = false;
-  bufferSize = 0;
-  constructor(readonly initiator: boolean) {
-    super();
-    if (initiator) queueMicrotask(() => this.emit('signal', { type: 'offer', sdp: 'v=0 fake offer' }));
-  }
-  signal(data: unknown): void {
-    this.signals.push(data);
-  }
-  send(): void {}
-  destroy(): void {
-    this.destroyed = true;
-  }
-}
+import { fakeTransport, type FakePeer } from './test-peers.ts';
 
 const low = asPeerId('aaaa');
 const high = asPeerId('zzzz');
 
 function setup(self: PeerId) {
-  const peers: FakePeer[] = [];
-  const sent: Array<{ to: PeerId; data: SignalData }> = [];
-  const down: PeerId[] = [];
-  const doubted: PeerId[] = [];
-  const transport = new WebRtcTransport({
-    self,
-    connectTimeoutMs: 15_000,
-    sendSignal: (to, data) => {
-      sent.push({ to, data });
-      return 'mesh';
-    },
-    onLinkUp: () => undefined,
-    onLinkDown: (peer) => down.push(peer),
-    onLinkDoubt: (peer) => doubted.push(peer),
-    onData: () => undefined,
-    createPeer: (options: SimplePeer.Options) => {
-      const fake = new FakePeer(options.initiator === true);
-      peers.push(fake);
-      return fake as unknown as SimplePeer.Instance;
-    },
-  });
-  return { transport, peers, sent, down, doubted };
+  return fakeTransport(self);
 }
 
 describe('WebRtcTransport: early signal', () => {

@@ -1,7 +1,11 @@
 import SimplePeer from 'simple-peer';
 import type { PeerId } from '../core/ids.ts';
-import { signalDataSchema, utf8Length, type SignalData } from '../core/wire.ts';
+import { MAX_MESSAGE_BYTES, signalDataSchema, type SignalData } from '../core/wire.ts';
 import { EarlySignals } from './early-signals.ts';
+import { IceRestart, sdpSessionId } from './ice-restart.ts';
+import { LinkIo, type DataLimits } from './link-io.ts';
+import { describe, newLink, type Link, type Role } from './link.ts';
+import type { Lane } from './send-queue.ts';
 import { zeroTransportCounters, type SignalPath, type TransportStats, type WebRtcTransportOptions } from './webrtc-contract.ts';
 
 /**
@@ -17,9 +21,11 @@ import { zeroTransportCounters, type SignalPath, type TransportStats, type WebRt
  *
  * Signals leave through `sendSignal` (the driver picks the mesh or the signaling server) and
  * arrive through `handleSignal` (from either). Messages are JSON text; what arrives is passed on
- * untouched (string or bytes) for the core to parse. Sends never throw: with no open link or more
- * than `maxBufferedBytes` queued in the channel they are dropped and counted (gossip tolerates
- * loss). A link that does not open within `connectTimeoutMs` is destroyed.
+ * (string or bytes) for the core to parse, after a size check and the reassembly of chunked
+ * messages (link-io.ts). Sends never throw: they wait in the link's bounded two-lane queue while
+ * the channel's buffer is full, and are dropped and counted only with no open link or a full
+ * queue. A link that does not open within `connectTimeoutMs` is destroyed; an open link whose
+ * ICE falters is restarted once (ice-restart.ts) before it is given up.
  */
 
 export type { SignalPath, TransportStats, WebRtcTransportOptions } from './webrtc-contract.ts';
@@ -27,36 +33,24 @@ export type { SignalPath, TransportStats, WebRtcTransportOptions } from './webrt
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 const DEFAULT_ANSWER_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+const DEFAULT_LOW_WATER_BYTES = 256 * 1024;
+const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_FRAME_BYTES = 8 * 1024;
+const DEFAULT_ICE_RESTART_AFTER_MS = 3_000;
+const DEFAULT_ICE_RESTART_TIMEOUT_MS = 10_000;
 /** A knock for a link open at least this long means the knocker lost its side: replace the link. */
 const KNOCK_REPLACES_OPEN_LINK_AFTER_MS = 5_000;
-
-type Role = 'initiator' | 'responder' | 'knocking';
-
-interface Link {
-  /** Changes once for an invite: from its token to the joiner's id when the answer comes. */
-  peer: PeerId;
-  role: Role;
-  instance: SimplePeer.Instance | null;
-  open: boolean;
-  closed: boolean;
-  openedAt: number;
-  offerVia: SignalPath | null;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** Any signal from the peer arrived (it is alive and the path works). */
-  answered: boolean;
-  answerTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Invite links: their one complete signal (ICE gathered, no trickle) goes to the caller. */
-  handSignal: ((data: SignalData) => void) | null;
-}
 
 export class WebRtcTransport {
   private readonly links = new Map<PeerId, Link>();
   /** Signals from a would-be initiator that arrived before its offer (responder side). */
   private readonly early: EarlySignals;
-  private readonly iceServers: RTCIceServer[];
+  private iceServers: RTCIceServer[];
   private readonly connectTimeoutMs: number;
   private readonly answerTimeoutMs: number;
-  private readonly maxBufferedBytes: number;
+  private readonly limits: DataLimits;
+  private readonly iceRestartAfterMs: number;
+  private readonly iceRestartTimeoutMs: number;
   private readonly counters = zeroTransportCounters();
   private lastError: string | null = null;
   private joinedVia: SignalPath | null = null;
@@ -67,7 +61,15 @@ export class WebRtcTransport {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.early = new EarlySignals(this.connectTimeoutMs);
     this.answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.limits = {
+      maxMessageBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
+      maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
+      highWaterBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      lowWaterBytes: options.lowWaterBytes ?? DEFAULT_LOW_WATER_BYTES,
+    };
+    this.iceRestartAfterMs = options.iceRestartAfterMs ?? DEFAULT_ICE_RESTART_AFTER_MS;
+    this.iceRestartTimeoutMs = options.iceRestartTimeoutMs ?? DEFAULT_ICE_RESTART_TIMEOUT_MS;
   }
 
   /** Asks for a link to `peer`; answered later by onLinkUp or onLinkDown (never synchronously). */
@@ -83,7 +85,7 @@ export class WebRtcTransport {
       this.startInitiator(peer);
       return;
     }
-    const knocking = this.newLink(peer, 'knocking');
+    const knocking = this.addLink(peer, 'knocking');
     if (this.emitSignal(knocking, { type: 'knock' }) === null) {
       queueMicrotask(() => this.close(knocking, true, 'no path for the knock'));
     }
@@ -95,30 +97,17 @@ export class WebRtcTransport {
     if (link !== undefined) this.close(link, false, null);
   }
 
-  /** Sends one message if the link is open and not congested; false (and counted) otherwise. */
-  send(peer: PeerId, text: string): boolean {
-    const link = this.links.get(peer);
-    const instance = link?.instance;
-    if (link === undefined || !link.open || instance === null || instance === undefined) {
+  /**
+   * Queues one message on the open link to `peer` (control traffic before bulk); false (and
+   * counted) with no open link, a message over `maxMessageBytes`, or a full queue.
+   */
+  send(peer: PeerId, text: string, lane: Lane = 'control'): boolean {
+    const io = this.links.get(peer)?.io;
+    if (io === null || io === undefined) {
       this.counters.sendsDropped++;
       return false;
     }
-    if (instance.bufferSize > this.maxBufferedBytes) {
-      this.counters.sendsDropped++;
-      this.counters.sendsDroppedBackpressure++;
-      return false;
-    }
-    try {
-      instance.send(text);
-    } catch (error: unknown) {
-      // The channel can be closing before simple-peer notices; the close event follows.
-      this.counters.sendsDropped++;
-      this.lastError = `send to ${peer}: ${describe(error)}`;
-      return false;
-    }
-    this.counters.messagesSent++;
-    this.counters.bytesSent += utf8Length(text);
-    return true;
+    return io.send(text, lane);
   }
 
   /** A signal for us, relayed by the server or through the mesh (already validated). */
@@ -147,18 +136,31 @@ export class WebRtcTransport {
       }
       case 'offer': {
         if (!(from < self)) return this.dropSignal(`offer from higher id ${from}`);
+        if (link?.role === 'responder' && link.open && link.remoteSession !== null && link.remoteSession === sdpSessionId(data.sdp)) {
+          // The same session renegotiated: the initiator restarts ICE on this link.
+          link.ice?.start(false);
+          this.signalInstance(link, data);
+          return;
+        }
         let responder: Link;
         if (link !== undefined && link.role === 'knocking' && link.instance === null) {
           responder = link;
           responder.role = 'responder';
         } else {
           if (link !== undefined) this.close(link, link.open, null);
-          responder = this.newLink(from, 'responder');
+          responder = this.addLink(from, 'responder');
         }
         responder.offerVia = via;
+        responder.remoteSession = sdpSessionId(data.sdp);
         responder.instance = this.createInstance(responder, false);
         this.signalInstance(responder, data);
         for (const signal of this.early.take(from)) this.signalInstance(responder, signal);
+        return;
+      }
+      case 'renegotiate': {
+        // The responder saw ICE falter and asks us, the initiator, to restart it.
+        if (link?.role === 'initiator' && link.open && link.ice !== null) link.ice.start();
+        else this.dropSignal(`unexpected renegotiate from ${from} via ${via}`);
         return;
       }
       default: {
@@ -173,6 +175,16 @@ export class WebRtcTransport {
     }
   }
 
+  /** STUN/TURN servers for links made from now on (e.g. handed out by the signaling server at join). */
+  setIceServers(servers: readonly RTCIceServer[]): void {
+    this.iceServers = servers.map((s) => ({ ...s }));
+  }
+
+  /** The URLs of the ICE servers new links use (no credentials). */
+  iceServerUrls(): string[] {
+    return this.iceServers.flatMap((s) => (typeof s.urls === 'string' ? [s.urls] : [...s.urls]));
+  }
+
   /** Peers with an open link. */
   openPeers(): PeerId[] {
     return [...this.links.values()].filter((l) => l.open).map((l) => l.peer);
@@ -180,8 +192,22 @@ export class WebRtcTransport {
 
   stats(): TransportStats {
     let open = 0;
-    for (const link of this.links.values()) if (link.open) open++;
-    return { ...this.counters, open, connecting: this.links.size - open, joinedVia: this.joinedVia, lastError: this.lastError };
+    let queuedBytes = 0;
+    let queuedMessages = 0;
+    for (const link of this.links.values()) {
+      if (link.open) open++;
+      queuedBytes += link.io?.queuedBytes ?? 0;
+      queuedMessages += link.io?.queuedMessages ?? 0;
+    }
+    return {
+      ...this.counters,
+      open,
+      connecting: this.links.size - open,
+      joinedVia: this.joinedVia,
+      queuedBytes,
+      queuedMessages,
+      lastError: this.lastError,
+    };
   }
 
   // ---- links signalled by hand (invites, transport/invite.ts) -------------------------------
@@ -224,7 +250,7 @@ export class WebRtcTransport {
   private linkByHand(peer: PeerId, timeoutMs: number, offer: SignalData | null): Promise<SignalData> {
     return new Promise((resolve, reject) => {
       if (this.destroyed || this.links.has(peer)) return reject(new Error(`a link to ${peer} exists already`));
-      const link = this.newLink(peer, offer === null ? 'initiator' : 'responder', timeoutMs);
+      const link = this.addLink(peer, offer === null ? 'initiator' : 'responder', timeoutMs);
       link.offerVia = 'invite';
       link.handSignal = resolve;
       link.instance = this.createInstance(link, offer === null, false);
@@ -232,20 +258,8 @@ export class WebRtcTransport {
     });
   }
 
-  private newLink(peer: PeerId, role: Role, timeoutMs = this.connectTimeoutMs): Link {
-    const link: Link = {
-      peer,
-      role,
-      instance: null,
-      open: false,
-      closed: false,
-      openedAt: 0,
-      offerVia: null,
-      timer: undefined,
-      answered: false,
-      answerTimer: undefined,
-      handSignal: null,
-    };
+  private addLink(peer: PeerId, role: Role, timeoutMs = this.connectTimeoutMs): Link {
+    const link = newLink(peer, role);
     link.timer = setTimeout(() => {
       if (link.open || link.closed) return;
       this.counters.linkTimeouts++;
@@ -256,7 +270,7 @@ export class WebRtcTransport {
   }
 
   private startInitiator(peer: PeerId): void {
-    const link = this.newLink(peer, 'initiator');
+    const link = this.addLink(peer, 'initiator');
     link.instance = this.createInstance(link, true);
   }
 
@@ -266,7 +280,11 @@ export class WebRtcTransport {
       trickle,
       // One 'data' event per channel message, strings kept as strings.
       objectMode: true,
-      config: { iceServers: this.iceServers },
+      config: {
+        iceServers: this.iceServers,
+        ...(this.options.iceTransportPolicy !== undefined ? { iceTransportPolicy: this.options.iceTransportPolicy } : {}),
+      },
+      offerOptions: link.offerOptions,
       ...(this.options.wrtc !== undefined ? { wrtc: this.options.wrtc } : {}),
     };
     const instance = this.options.createPeer?.(options) ?? new SimplePeer(options);
@@ -282,18 +300,35 @@ export class WebRtcTransport {
         link.handSignal(parsed.data);
         return;
       }
-      const via = this.emitSignal(link, parsed.data);
+      const restarting = link.ice?.inProgress === true;
+      // One offer with fresh ICE credentials per restart.
+      if (parsed.data.type === 'offer') delete link.offerOptions.iceRestart;
+      const via = this.emitSignal(link, parsed.data, restarting ? 'restart' : 'setup');
       if (via === null) {
         this.close(link, true, `no path for a signal to ${link.peer}`);
         return;
       }
-      if (parsed.data.type === 'offer') link.offerVia = via;
+      if (parsed.data.type === 'offer' && !restarting) link.offerVia = via;
     });
     instance.on('connect', () => {
       if (!current() || link.open) return;
       link.open = true;
       link.openedAt = now();
       clearTimeout(link.timer);
+      link.io = new LinkIo(
+        instance,
+        this.limits,
+        this.counters,
+        (why) => {
+          this.counters.linksCutForFraming++;
+          this.close(link, true, `link to ${link.peer} cut: ${why}`);
+        },
+        (error) => (this.lastError = `send to ${link.peer}: ${describe(error)}`),
+      );
+      link.ice = new IceRestart(this.iceRestartAfterMs, this.iceRestartTimeoutMs, this.counters, {
+        begin: () => this.beginIceRestart(link),
+        giveUp: (why) => this.close(link, true, `link to ${link.peer}: ${why}`),
+      });
       this.counters.linksOpened++;
       if (link.offerVia === 'mesh') this.counters.linksViaMesh++;
       else if (link.offerVia === 'server') this.counters.linksViaServer++;
@@ -303,32 +338,21 @@ export class WebRtcTransport {
       this.options.onLinkUp(link.peer);
     });
     instance.on('data', (chunk: unknown) => {
-      if (!current()) return;
-      let data: string | Uint8Array;
-      if (typeof chunk === 'string') {
-        data = chunk;
-        this.counters.bytesReceived += utf8Length(chunk);
-      } else if (chunk instanceof Uint8Array) {
-        data = chunk;
-        this.counters.bytesReceived += chunk.byteLength;
-      } else if (chunk instanceof ArrayBuffer) {
-        data = new Uint8Array(chunk);
-        this.counters.bytesReceived += chunk.byteLength;
-      } else {
-        this.lastError = `unexpected data chunk from ${link.peer}: ${typeof chunk}`;
-        return;
-      }
-      this.counters.messagesReceived++;
-      this.options.onData(link.peer, data);
+      if (!current() || link.io === null) return;
+      const data = link.io.receive(chunk);
+      if (data !== null) this.options.onData(link.peer, data);
     });
     instance.on('error', (error: unknown) => {
       this.counters.linkErrors++;
       this.close(link, true, `link to ${link.peer}: ${describe(error)}`);
     });
     instance.on('close', () => this.close(link, true, null));
-    // 'failed' and 'closed' end the link (simple-peer destroys it); 'disconnected' is the early doubt.
+    // 'failed' and 'closed' end the link (simple-peer destroys it); 'disconnected' is the early
+    // doubt, and if it lasts, the cue for an ICE restart.
     instance.on('iceStateChange', (ice: unknown) => {
-      if (current() && link.open && ice === 'disconnected') this.options.onLinkDoubt?.(link.peer);
+      if (!current() || !link.open || typeof ice !== 'string') return;
+      if (ice === 'disconnected') this.options.onLinkDoubt?.(link.peer);
+      link.ice?.iceState(ice);
     });
     return instance;
   }
@@ -343,8 +367,18 @@ export class WebRtcTransport {
     }
   }
 
-  private emitSignal(link: Link, data: SignalData): SignalPath | null {
-    const via = this.options.sendSignal(link.peer, data);
+  /** Initiator: one offer with iceRestart (simple-peer renegotiates on its own 'renegotiate'); responder: ask for it. */
+  private beginIceRestart(link: Link): void {
+    if (link.role === 'initiator') {
+      link.offerOptions.iceRestart = true;
+      this.signalInstance(link, { type: 'renegotiate', renegotiate: true });
+    } else if (this.emitSignal(link, { type: 'renegotiate', renegotiate: true }, 'restart') === null) {
+      this.lastError = `no path to ask ${link.peer} for an ICE restart`;
+    }
+  }
+
+  private emitSignal(link: Link, data: SignalData, purpose: 'setup' | 'restart' = 'setup'): SignalPath | null {
+    const via = this.options.sendSignal(link.peer, data, purpose);
     if (via === null) this.counters.signalsDropped++;
     else this.counters.signalsSent++;
     // Our first offer or knock starts the wait for an answer (a responder is answering already).
@@ -369,6 +403,9 @@ export class WebRtcTransport {
     link.closed = true;
     clearTimeout(link.timer);
     clearTimeout(link.answerTimer);
+    if (link.ice?.inProgress === true) this.counters.iceRestartsFailed++;
+    link.ice?.close();
+    link.io?.close();
     if (why !== null) this.lastError = why;
     if (this.links.get(link.peer) === link) this.links.delete(link.peer);
     const instance = link.instance;
@@ -384,12 +421,4 @@ export class WebRtcTransport {
 
 function now(): number {
   return performance.now();
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as Error & { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
 }

@@ -122,9 +122,39 @@ describe('parseSettings', () => {
       expect(errors[0]).toMatch(/^server must be an absolute http:\/\/, https:\/\/, ws:\/\/ or wss:\/\/ URL/);
     }
   });
+
+  it('takes several servers separated by commas, in order, and names each bad one', () => {
+    const both = settingsOf(parseSettings('?server=http://127.0.0.1:1,%20http://127.0.0.1:2'));
+    expect(both.servers).toEqual(['http://127.0.0.1:1/', 'http://127.0.0.1:2/']);
+    expect(both.server).toBe('http://127.0.0.1:1/');
+    expect('servers' in settingsOf(parseSettings('?server=http://127.0.0.1:1'))).toBe(false);
+    const errors = errorsOf(parseSettings('?server=http://ok.example,ftp://no.example,'));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain('got "ftp://no.example"');
+    expect(errors[1]).toContain('got ""');
+    expect(errorsOf(parseSettings(`?server=${Array(9).fill('http://a.example').join(',')}`))).toEqual([
+      'server lists 9 URLs; give at most 8, separated by commas',
+    ]);
+  });
+
+  it('takes iceTransportPolicy all or relay and says what is allowed otherwise', () => {
+    expect(settingsOf(parseSettings('?iceTransportPolicy=relay')).iceTransportPolicy).toBe('relay');
+    expect(settingsOf(parseSettings('?iceTransportPolicy=all')).iceTransportPolicy).toBe('all');
+    expect(errorsOf(parseSettings('?iceTransportPolicy=turn'))).toEqual(['iceTransportPolicy must be one of all, relay; got "turn"']);
+  });
 });
 
 describe('settingsToSearch', () => {
+  it('round-trips a server list and the relay policy', () => {
+    const settings = {
+      ...DEFAULT_SETTINGS,
+      server: 'https://a.example/',
+      servers: ['https://a.example/', 'wss://b.example/sig'],
+      iceTransportPolicy: 'relay' as const,
+    };
+    expect(settingsOf(parseSettings(settingsToSearch(settings)))).toEqual(settings);
+  });
+
   it('round-trips through parseSettings', () => {
     const settings = { room: 'r.1', mode: 'pull' as const, periodMs: 50, fanout: 7, server: 'https://sig.example/' };
     expect(settingsOf(parseSettings(settingsToSearch(settings)))).toEqual(settings);

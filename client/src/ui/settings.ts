@@ -3,11 +3,17 @@ import { createOptions, MODES, type Mode } from '../core/options.ts';
 import type { MeshSettings } from '../mesh/contract.ts';
 
 /**
- * Page settings read from the URL: `?room=&mode=&periodMs=&fanout=&server=`.
- * `server` (optional) is the signaling server's URL; without it the page's own origin is used.
+ * Page settings read from the URL: `?room=&mode=&periodMs=&fanout=&server=&iceTransportPolicy=`.
+ * `server` (optional) is the signaling server's URL, or several separated by commas (servers
+ * sharing rooms, tried in order); without it the page's own origin is used.
+ * `iceTransportPolicy=relay` sends every WebRTC path through TURN (the server hands out TURN).
  */
 export interface PageSettings extends MeshSettings {
+  /** The first (or only) server. */
   server?: string;
+  /** Every server given, in order (set when `server` lists more than one). */
+  servers?: string[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 export type SettingsResult = { ok: true; settings: PageSettings } | { ok: false; errors: string[] };
@@ -28,7 +34,11 @@ export const DEFAULT_SETTINGS: Readonly<MeshSettings> = {
 };
 
 /** The URL parameters the page understands, in the order they are shown. */
-export const SETTING_PARAMS = ['room', 'mode', 'periodMs', 'fanout', 'server'] as const;
+export const SETTING_PARAMS = ['room', 'mode', 'periodMs', 'fanout', 'server', 'iceTransportPolicy'] as const;
+
+const ICE_POLICIES: readonly RTCIceTransportPolicy[] = ['all', 'relay'];
+/** More servers than this in one URL is a mistake, not a deployment. */
+const MAX_SERVERS = 8;
 
 const SERVER_PROTOCOLS = ['http:', 'https:', 'ws:', 'wss:'];
 
@@ -114,23 +124,46 @@ export function parseSettings(search: string): SettingsResult {
 
   const server = read('server');
   if (server !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(server);
-    } catch (err: unknown) {
-      if (!(err instanceof TypeError)) throw err;
-      url = undefined;
+    const parts = server.split(',').map((part) => part.trim());
+    const urls: string[] = [];
+    if (parts.length > MAX_SERVERS) errors.push(`server lists ${parts.length} URLs; give at most ${MAX_SERVERS}, separated by commas`);
+    else {
+      for (const part of parts) {
+        const url = serverUrl(part);
+        if (url !== null) urls.push(url);
+        else {
+          errors.push(
+            `server must be an absolute http://, https://, ws:// or wss:// URL of the signaling server (several separated by commas); got ${JSON.stringify(part)}`,
+          );
+        }
+      }
     }
-    if (url !== undefined && SERVER_PROTOCOLS.includes(url.protocol) && url.hostname !== '') {
-      settings.server = url.href;
-    } else {
-      errors.push(
-        `server must be an absolute http://, https://, ws:// or wss:// URL of the signaling server; got ${JSON.stringify(server)}`,
-      );
+    if (urls.length === parts.length && urls[0] !== undefined) {
+      settings.server = urls[0];
+      if (urls.length > 1) settings.servers = urls;
     }
   }
 
+  const policy = read('iceTransportPolicy');
+  if (policy !== undefined) {
+    const known = ICE_POLICIES.find((p) => p === policy);
+    if (known !== undefined) settings.iceTransportPolicy = known;
+    else errors.push(`iceTransportPolicy must be one of ${ICE_POLICIES.join(', ')}; got ${JSON.stringify(policy)}`);
+  }
+
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings };
+}
+
+/** The normalised URL, or null when `raw` is not an absolute http(s)/ws(s) URL with a host. */
+function serverUrl(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (err: unknown) {
+    if (!(err instanceof TypeError)) throw err;
+    return null;
+  }
+  return SERVER_PROTOCOLS.includes(url.protocol) && url.hostname !== '' ? url.href : null;
 }
 
 /** The query string for `settings` (every mesh setting spelled out, so a URL says what it runs). */
@@ -140,7 +173,9 @@ export function settingsToSearch(settings: PageSettings): string {
   params.set('mode', settings.mode);
   params.set('periodMs', String(settings.periodMs));
   params.set('fanout', String(settings.fanout));
-  if (settings.server !== undefined) params.set('server', settings.server);
+  if (settings.servers !== undefined) params.set('server', settings.servers.join(','));
+  else if (settings.server !== undefined) params.set('server', settings.server);
+  if (settings.iceTransportPolicy !== undefined) params.set('iceTransportPolicy', settings.iceTransportPolicy);
   return `?${params.toString()}`;
 }
 
