@@ -102,19 +102,25 @@ export class Aggregator {
 
   /** The older running instance's figures (it has run at least an epoch), or the younger's at first. */
   estimate(now: number): AggregateEstimate | null {
-    for (const epoch of [this.epoch - 1, this.epoch]) {
-      const instance = this.instances.get(epoch);
-      if (instance === undefined || instance.count[1] <= 0 || instance.sum[1] <= 0) continue;
-      return {
-        size: instance.count[0] / instance.count[1],
-        average: instance.sum[0] / instance.sum[1],
-        min: instance.min,
-        max: instance.max,
-        epoch,
-        ageMs: Math.max(0, now - epoch * this.epochMs),
-      };
-    }
-    return null;
+    return this.figures(this.epoch - 1, now) ?? this.figures(this.epoch, now);
+  }
+
+  /** The younger running instance's figures: the one still converging, whose settling sets the share rate. */
+  converging(now: number): AggregateEstimate | null {
+    return this.figures(this.epoch, now);
+  }
+
+  private figures(epoch: number, now: number): AggregateEstimate | null {
+    const instance = this.instances.get(epoch);
+    if (instance === undefined || instance.count[1] <= 0 || instance.sum[1] <= 0) return null;
+    return {
+      size: instance.count[0] / instance.count[1],
+      average: instance.sum[0] / instance.sum[1],
+      min: instance.min,
+      max: instance.max,
+      epoch,
+      ageMs: Math.max(0, now - epoch * this.epochMs),
+    };
   }
 
   private advance(epoch: number): void {
@@ -168,11 +174,13 @@ const SETTLED_CHANGE = 1e-2;
 const SETTLED_SHARES = 3;
 
 /**
- * The aggregation protocol: one push-sum share to a random neighbour every aggregatePeriodMs
- * (0 turns it off); a share that finds no neighbour is taken back, so mass is conserved. Once the
- * running epoch's estimate has settled (SETTLED_SHARES shares in a row changed it by less than
- * SETTLED_CHANGE), shares slow to one per node period, sent on the node's beat with its other
- * periodic work (node.ts); a new epoch, or a share that moves the estimate, speeds them up again.
+ * The aggregation protocol: one push-sum share every aggregatePeriodMs (0 turns it off); a share
+ * that finds no neighbour is taken back, so mass is conserved. A due share rides with the next
+ * control message the node sends to any neighbour (a beat, a pong, a reply: one batch, no message
+ * of its own, node.ts); one that found none by the next period goes alone to a random neighbour, so
+ * the rate stays one share per period. Once the converging epoch's estimate has settled (SETTLED_SHARES shares in a row changed
+ * it by less than SETTLED_CHANGE), shares slow to one per node period, sent on the node's beat with
+ * its other periodic work; a new epoch, or a share that moves the estimate, speeds them up again.
  */
 export class Aggregation implements ProtocolModule<'aggregate'> {
   readonly handles = ['aggregate'] as const;
@@ -180,6 +188,8 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
   private nextRoundAt: number;
   private settledShares = 0;
   private lastSeen: AggregateEstimate | null = null;
+  /** A fast-rate share is due and not yet sent: it waits up to one period for a ride. */
+  private due = false;
 
   constructor(private readonly ctx: NodeContext) {
     this.aggregator = new Aggregator(ctx.self, 0, ctx.options.epochMs);
@@ -201,8 +211,19 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
     if (now < this.nextRoundAt) return;
     this.nextRoundAt = Math.max(this.nextRoundAt + this.ctx.options.aggregatePeriodMs, now + 1);
     // A new epoch starts unsettled: its first shares must not wait for the beat.
-    if (this.settled && Math.floor(now / this.ctx.options.epochMs) === this.lastSeen?.epoch) return;
-    this.shareWith(pickOne(this.ctx.env.random, this.ctx.neighbors()), now);
+    if (this.settled && Math.floor(now / this.ctx.options.epochMs) === this.lastSeen?.epoch) {
+      this.due = false;
+      return;
+    }
+    // The last period's share found no ride: it goes alone now, and this period's waits for one.
+    if (this.due) this.shareWith(pickOne(this.ctx.env.random, this.ctx.neighbors()), now);
+    this.due = true;
+  }
+
+  /** The node is sending control messages to these neighbours now: a due share goes with one of them. */
+  ride(peers: readonly PeerId[], now: number): void {
+    if (!this.due || peers.length === 0) return;
+    this.shareWith(pickOne(this.ctx.env.random, peers), now);
   }
 
   /** The node's beat: the slow share, with the beat's partner. */
@@ -221,15 +242,20 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
   }
 
   private shareWith(target: PeerId | undefined, now: number): void {
+    this.due = false;
     const share = this.aggregator.share(now);
     if (target === undefined) this.aggregator.unsent(share);
     else this.ctx.out.send(target, { t: 'aggregate', ...share });
     this.observe();
   }
 
-  /** Counts shares in a row that left the running estimate where it was. */
+  /**
+   * Counts shares in a row that left the converging (younger) instance's estimate where it was. The
+   * shown (older) instance has converged already; watching it instead would slow the shares while
+   * the younger one, shown next epoch, still needs them.
+   */
   private observe(): void {
-    const current = this.aggregator.estimate(this.ctx.env.now());
+    const current = this.aggregator.converging(this.ctx.env.now());
     const last = this.lastSeen;
     this.lastSeen = current;
     const still =

@@ -185,6 +185,16 @@ export class FailureDetector {
     return this.nextRoundAt;
   }
 
+  /**
+   * The node's beat goes to `peer` now anyway: if it has been quiet for `quietMs` (less than
+   * pingIntervalMs), its probe rides in the beat's batch instead of costing a message of its own later.
+   */
+  probeWithBeat(peer: PeerId, now: number, quietMs: number): void {
+    const watch = this.watched.get(peer);
+    if (watch === undefined || watch.probe !== undefined || watch.suspectedAt !== undefined || now - watch.quietSince < quietMs) return;
+    this.ping(peer, watch, now);
+  }
+
   private timeoutMs(): number {
     return this.options.probeTimeoutMs * (1 + this.health);
   }

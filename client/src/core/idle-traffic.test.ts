@@ -25,14 +25,17 @@ function idleMessagesPerLinkPerPeriod(seed: number): { perLinkPerPeriod: number;
 
 describe('idle control traffic', () => {
   // Measured (24 nodes, 30 periods after a 60 s warm-up, seed 1): 2.84 before the beat, batches and
-  // digest hashes, 2.08 after; 4.22 once failure detection probes every link quiet for 750 ms (SWIM,
-  // failure-detector.ts), the price of dropping a dead peer within seconds. Push-sum shares also run
-  // at full rate for the part of each epoch before the estimate settles.
-  it('stays bounded: under 5 messages per link per period, both directions together, batched', () => {
+  // digest hashes, 2.08 after; 4.22 once failure detection probed every link quiet for 750 ms (SWIM,
+  // failure-detector.ts). Then 3.31: the beat's partner probed inside the beat's batch, the answers to
+  // one message sent as one batch, and push-sum shares riding with a tick's other control traffic
+  // (fast only while the younger instance still moves). What is left is mostly ping and pong: one
+  // pair per link quiet for pingIntervalMs. A longer interval (1250 ms: 2.57) cut that further but
+  // the simulator's partition no longer healed (simulation.test.ts): see options.ts.
+  it('stays bounded: under 3.5 messages per link per period, both directions together, batched', () => {
     for (const seed of [1, 2]) {
       const { perLinkPerPeriod, byType } = idleMessagesPerLinkPerPeriod(seed);
       console.log(`seed ${seed}: ${perLinkPerPeriod.toFixed(3)} messages per link per period`, byType);
-      expect(perLinkPerPeriod).toBeLessThanOrEqual(5);
+      expect(perLinkPerPeriod).toBeLessThanOrEqual(3.5);
       expect(byType['pull'] ?? 0).toBe(0); // unchanged digests went as hashes, inside batches
       expect(byType['batch'] ?? 0).toBeGreaterThan(0); // periodic work due at once went as one message
     }

@@ -223,6 +223,11 @@ export class Membership implements ProtocolModule<Owned> {
     }
   }
 
+  /** The node's beat goes to `partner`: a probe due within half a ping interval goes with it. */
+  beat(partner: PeerId, now: number): void {
+    this.detector.probeWithBeat(partner, now, this.options.pingIntervalMs / 2);
+  }
+
   /** Failure-detector rounds every probePeriodMs (they also run timeouts and `fill`); shuffles on their own period. */
   nextTickAt(): number {
     return Math.min(this.nextShuffleAt, this.detector.nextTickAt());

@@ -174,6 +174,7 @@ export class GossipNode {
       this.nextBeatAt = Math.max(this.nextBeatAt + this.options.periodMs, now + 1);
       this.beat(now);
     }
+    this.rideAlong(mark, now);
     // What this tick made due for one link goes as one message.
     this.out.coalesce(mark);
     this.afterInput();
@@ -287,10 +288,13 @@ export class GossipNode {
     }
     const now = this.env.now();
     this.stats_.messagesReceived++;
+    const mark = this.out.actions.length;
     this.membership.heard(from, now);
     const message = admitted.message;
     if (message.t === 'batch') for (const part of message.parts) deliver(this.routes, from, part, now);
     else deliver(this.routes, from, message, now);
+    // The answers to one message (pong, shuffle reply, state and table replies) go back as one.
+    this.out.coalesce(mark);
     this.afterInput();
   }
 
@@ -317,6 +321,7 @@ export class GossipNode {
    */
   private beat(now: number): void {
     const partner = this.rumors.nextPartner();
+    if (partner !== undefined) this.membership.beat(partner, now);
     this.rumors.round(partner, now);
     if (--this.beatsToAntiEntropy <= 0) {
       this.beatsToAntiEntropy = this.beatsPerAntiEntropy;
@@ -330,6 +335,12 @@ export class GossipNode {
     if (target !== undefined) this.state.antiEntropy(target);
     this.rumors.antiEntropy(target, now);
     this.topology.antiEntropy(target, now);
+  }
+
+  /** A due aggregate share goes with control traffic queued since `mark` (to a neighbour), in its batch. */
+  private rideAlong(mark: number, now: number): void {
+    const neighbors = this.neighbors();
+    this.aggregation.ride(this.out.controlTargets(mark, 'aggregate').filter((peer) => neighbors.includes(peer)), now);
   }
 
   /** View changes become one event and, with topology sharing, a fresh own entry for neighbours. */

@@ -44,7 +44,11 @@ const optionsSchema = z
     /** Most rumors kept at once; the oldest go first. */
     maxRumors: int(1, 100_000).default(2000),
     /** Failure detection (SWIM with Lifeguard, failure-detector.ts): a neighbour silent this long
-     * is due a probe (a link that carried anything more recently needs none). */
+     * is due a probe (a link that carried anything more recently needs none); one silent for half of
+     * it is probed in the node's beat when the beat goes to it (node.ts), at no message of its own.
+     * Most idle traffic is these probes and their answers; 1250 would cut a fifth of it, but then a
+     * partitioned simulator network (simulation.test.ts) did not heal: links across a healed split
+     * come only from nodes still below target, and slower detection leaves fewer of them. */
     pingIntervalMs: int(10, 3_600_000).default(750),
     /** One failure-detector round: at most one probe to a quiet neighbour (the quietest) per round. */
     probePeriodMs: int(10, 3_600_000).default(250),

@@ -7,6 +7,7 @@ import {
   utf8Length,
   type ControlMessage,
   type Message,
+  type MessageType,
   type RegisterValue,
   type Rumor,
   type SignalData,
@@ -62,6 +63,16 @@ export class Outbox {
 
   emit(event: NodeEvent): void {
     this.events.push(event);
+  }
+
+  /** The peers that control messages (but `except`) queued since `from` go to: what a part can ride with, in one batch. */
+  controlTargets(from: number, except: MessageType): PeerId[] {
+    const peers = new Set<PeerId>();
+    for (let i = from; i < this.actions.length; i++) {
+      const action = this.actions[i] as Action;
+      if (action.type === 'send' && isControl(action.message) && action.message.t !== except) peers.add(action.to);
+    }
+    return [...peers];
   }
 
   /**
