@@ -77,9 +77,12 @@ export function settingsCard(settings: MeshSettings): HTMLElement {
       periodMs: periodInput.value.trim(),
       fanout: fanoutInput.value.trim(),
     });
-    // The signaling server is not a protocol setting: keep whatever this URL says.
-    const server = new URLSearchParams(location.search).get('server');
-    if (server !== null && server !== '') params.set('server', server);
+    // The signaling server and signing are not on the form: keep whatever this URL says.
+    const current = new URLSearchParams(location.search);
+    for (const name of ['server', 'signed'] as const) {
+      const value = current.get(name);
+      if (value !== null && value !== '') params.set(name, value);
+    }
     const parsed = parseSettings(params.toString());
     if (!parsed.ok) {
       showProblems(parsed.errors);

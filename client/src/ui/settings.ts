@@ -3,11 +3,13 @@ import { createOptions, MODES, type Mode } from '../core/options.ts';
 import type { MeshSettings } from '../mesh/contract.ts';
 
 /**
- * Page settings read from the URL: `?room=&mode=&periodMs=&fanout=&server=`.
+ * Page settings read from the URL: `?room=&mode=&periodMs=&fanout=&server=&signed=`.
  * `server` (optional) is the signaling server's URL; without it the page's own origin is used.
+ * `signed=false` runs the tab unsigned (default: signed, see mesh/start.ts).
  */
 export interface PageSettings extends MeshSettings {
   server?: string;
+  signed?: boolean;
 }
 
 export type SettingsResult = { ok: true; settings: PageSettings } | { ok: false; errors: string[] };
@@ -28,7 +30,7 @@ export const DEFAULT_SETTINGS: Readonly<MeshSettings> = {
 };
 
 /** The URL parameters the page understands, in the order they are shown. */
-export const SETTING_PARAMS = ['room', 'mode', 'periodMs', 'fanout', 'server'] as const;
+export const SETTING_PARAMS = ['room', 'mode', 'periodMs', 'fanout', 'server', 'signed'] as const;
 
 const SERVER_PROTOCOLS = ['http:', 'https:', 'ws:', 'wss:'];
 
@@ -130,6 +132,10 @@ export function parseSettings(search: string): SettingsResult {
     }
   }
 
+  const signed = read('signed');
+  if (signed === 'true' || signed === 'false') settings.signed = signed === 'true';
+  else if (signed !== undefined) errors.push(`signed must be true or false; got ${JSON.stringify(signed)}`);
+
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings };
 }
 
@@ -141,6 +147,7 @@ export function settingsToSearch(settings: PageSettings): string {
   params.set('periodMs', String(settings.periodMs));
   params.set('fanout', String(settings.fanout));
   if (settings.server !== undefined) params.set('server', settings.server);
+  if (settings.signed === false) params.set('signed', 'false');
   return `?${params.toString()}`;
 }
 
