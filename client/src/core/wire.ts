@@ -117,6 +117,8 @@ const aggregateShare = z.object({
   sum: z.tuple([z.number().finite(), z.number().finite().min(0)]),
   min: z.number().finite(),
   max: z.number().finite(),
+  /** The leader's signature over (epoch, leader) (signed.ts leaderText). */
+  ticket: proof.optional(),
 });
 
 /** Control messages: what a `batch` may carry (never payloads: pushes and signals travel alone). */
