@@ -1,4 +1,6 @@
+import SimplePeer from 'simple-peer';
 import { VerifiedInbound } from '../identity/inbound.ts';
+import { SignedSignals } from '../identity/signed-signals.ts';
 import { ProofVerifier } from '../identity/verifier.ts';
 import { DEFAULT_OPTIONS, type Mode } from '../core/options.ts';
 import { asPeerId, rumorId, type PeerId } from '../core/ids.ts';
@@ -91,6 +93,10 @@ export class MeshDriver implements MeshClient {
   private firstLinkAt: number | undefined;
   private aggregateValue_ = 0;
   private readonly eventListeners = new Set<(event: NodeEvent) => void>();
+  /** Seals signals off the mesh and checks each link's DTLS fingerprint; null when unsigned. */
+  private readonly signedSignals: SignedSignals | null;
+  /** The simple-peer instance whose 'connect' is being reported (see createPeer below). */
+  private connecting: SimplePeer.Instance | null = null;
 
   constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE) {
     const identity = settings.identity;
@@ -99,6 +105,7 @@ export class MeshDriver implements MeshClient {
     const verifier = identity === undefined ? undefined : new ProofVerifier({ mode: 'prepared' });
     const inbound = verifier === undefined ? null : new VerifiedInbound(verifier, (peer, raw) => this.runtime.receive(peer, raw));
     this.settings = { room: settings.room, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
+    this.signedSignals = identity === undefined ? null : new SignedSignals(this.id, identity, realClock.now);
     const nodeOptions = { ...settings.nodeOptions, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
     this.transport = new WebRtcTransport({
       self: this.id,
@@ -106,9 +113,13 @@ export class MeshDriver implements MeshClient {
       connectTimeoutMs: settings.nodeOptions?.connectTimeoutMs ?? DEFAULT_OPTIONS.connectTimeoutMs,
       ...(place.wrtc !== undefined ? { wrtc: place.wrtc } : {}),
       sendSignal: (to, data) => this.sendSignal(to, data),
+      ...(this.signedSignals === null ? {} : { createPeer: (options: SimplePeer.Options) => this.createPeer(options) }),
       onLinkUp: (peer) => {
         this.firstLinkAt ??= realClock.now();
+        const instance = this.connecting;
+        this.connecting = null;
         this.runtime.linkUp(peer);
+        this.checkLink(peer, instance);
       },
       onLinkDown: (peer) => this.runtime.linkDown(peer),
       onLinkDoubt: (peer) => this.runtime.linkDoubted(peer),
@@ -118,7 +129,7 @@ export class MeshDriver implements MeshClient {
     const url = settings.serverUrl ?? settings.server;
     this.signaling = new SignalingClient({
       ...(url !== undefined ? { url } : {}),
-      onSignal: (from, data) => this.transport.handleSignal(from, data, 'server'),
+      onSignal: (from, data) => this.receiveSignal(from, data, 'server'),
       onConnectionChange: (connected) => {
         if (!connected) this.serverMissed = true;
         this.changed();
@@ -133,7 +144,7 @@ export class MeshDriver implements MeshClient {
             self: this.id,
             channel,
             known: () => [...this.node.neighbors(), ...this.node.known()],
-            onSignal: (from, data) => this.transport.handleSignal(from, data, 'local'),
+            onSignal: (from, data) => this.receiveSignal(from, data, 'local'),
           });
     this.runtime = new Runtime(
       { id: this.id, node: nodeOptions, extras: identity === undefined || verifier === undefined ? {} : { signer: identity, verifier } },
@@ -145,7 +156,13 @@ export class MeshDriver implements MeshClient {
           connect: (peer) => this.transport.connect(peer),
           disconnect: (peer) => this.transport.disconnect(peer),
         },
-        signals: { deliver: (from, data) => this.transport.handleSignal(from, data, 'mesh') },
+        signals: {
+          // Admission checked the whole signal's proof: the fingerprint in it is the sender's.
+          deliver: (from, data) => {
+            this.signedSignals?.bind(from, data);
+            this.transport.handleSignal(from, data, 'mesh');
+          },
+        },
         bootstrap: { introductions: () => this.introductions() },
         observer: { event: (event) => this.observe(event), settled: () => this.changed() },
       },
@@ -282,6 +299,9 @@ export class MeshDriver implements MeshClient {
       serverSignalsFailed: server.signalsFailed,
       serverSignalsReceived: server.signalsReceived,
       serverBadPayloads: server.badPayloads,
+      signalsSealRefused: this.signedSignals?.stats.sealedRefused ?? 0,
+      linksFingerprintChecked: this.signedSignals?.stats.linksChecked ?? 0,
+      linksFingerprintMismatched: this.signedSignals?.stats.linksMismatched ?? 0,
       sentByType: { ...this.runtime.counts.byType },
       droppedByReason: { ...node.droppedByReason },
       lastTransportError: link.lastError,
@@ -374,13 +394,44 @@ export class MeshDriver implements MeshClient {
   private sendSignal(to: PeerId, data: SignalData): SignalPath | null {
     if (this.closed) return null;
     if (this.runtime.act((node) => node.sendSignal(to, data, { randomWalk: false }))) return 'mesh';
+    const sealed = this.signedSignals?.seal(to, data) ?? data;
     if (this.signaling.joined) {
-      void this.signaling.signal(to, data);
+      void this.signaling.signal(to, sealed);
       return 'server';
     }
-    if (this.local?.signal(to, data) === true) return 'local';
+    if (this.local?.signal(to, sealed) === true) return 'local';
     // No server: a random walk through the mesh may still find the peer.
     return this.runtime.act((node) => node.sendSignal(to, data)) ? 'mesh' : null;
+  }
+
+  /** A signal off the mesh: an offer or answer must hold its sender's seal before WebRTC sees it. */
+  private receiveSignal(from: PeerId, data: SignalData, via: 'server' | 'local'): void {
+    const opened = this.signedSignals === null ? data : this.signedSignals.open(from, data);
+    if (opened !== null) this.transport.handleSignal(from, data === opened ? data : opened, via);
+  }
+
+  /** simple-peer as the transport would make it, with a 'connect' listener ahead of the transport's, so onLinkUp knows its instance. */
+  private createPeer(options: SimplePeer.Options): SimplePeer.Instance {
+    const instance = new SimplePeer(options);
+    instance.on('connect', () => (this.connecting = instance));
+    return instance;
+  }
+
+  /** The DTLS certificate the link saw must be the one its peer signed; another key's link is closed. */
+  private checkLink(peer: PeerId, instance: SimplePeer.Instance | null): void {
+    const checker = this.signedSignals;
+    if (checker === null) return;
+    // simple-peer keeps its RTCPeerConnection in `_pc` (not in its types).
+    const connection = (instance as (SimplePeer.Instance & { _pc?: RTCPeerConnection }) | null)?._pc;
+    void checker.check(peer, connection).then(
+      (result) => {
+        if (result !== 'mismatch' || this.closed) return;
+        this.transport.disconnect(peer);
+        this.runtime.linkDown(peer);
+        this.changed();
+      },
+      (error: unknown) => console.warn(`fingerprint check of ${peer} failed:`, error),
+    );
   }
 
   private changed(): void {
