@@ -23,6 +23,7 @@ interface Net {
 /** Net mass per (instance, link); forgets instances that are over. */
 export class MassLedger {
   private readonly net = new Map<string, Net>();
+  private forgotten = -Infinity;
   /** Shares scaled down (or refused) because their link had brought its share of mass already. */
   trimmed = 0;
 
@@ -41,8 +42,10 @@ export class MassLedger {
     return older === undefined ? (young as AggregateShare) : { ...(young as AggregateShare), older };
   }
 
-  /** Instances before `epoch` are over: their ledgers go. */
+  /** Instances before `epoch` are over: their ledgers go (once per epoch). */
   forgetBefore(epoch: number): void {
+    if (epoch <= this.forgotten) return;
+    this.forgotten = epoch;
     for (const key of this.net.keys()) if (Number(key.slice(0, key.indexOf('|'))) < epoch) this.net.delete(key);
   }
 
