@@ -58,6 +58,7 @@ test('honest tabs refuse a rogue tab\'s forgeries, keep their state exact and ke
   await installRogue(context);
   const [rogue] = await openTabs(1);
   if (rogue === undefined) throw new Error('no rogue tab');
+  await waitForMeshReady([rogue], 30_000);
   const ids = await Promise.all(honest.map((tab) => hook(tab).id()));
   const rogueId = await hook(rogue).id();
   await expect.poll(() => rogue.evaluate(() => window.__rogue?.open() ?? 0), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
