@@ -49,6 +49,30 @@ function diff(after: Record<string, number>, before: Record<string, number>): Re
   return Object.fromEntries(Object.entries(after).flatMap(([k, v]) => (v - (before[k] ?? 0) > 0 ? [[k, v - (before[k] ?? 0)]] : [])));
 }
 
+/**
+ * Runs `send` (which must end with a message every honest tab refuses as bad-signature) and waits
+ * until each honest tab linked to the rogue has counted that refusal: links keep their order, so
+ * everything sent before it has been handled there too.
+ */
+async function untilRefused(honest: readonly Page[], rogueId: string, send: () => Promise<void>): Promise<void> {
+  const linked: Page[] = [];
+  const before: Record<string, number> = {};
+  for (const tab of honest) {
+    if (!(await hook(tab).neighbors()).includes(rogueId)) continue;
+    linked.push(tab);
+    before[await hook(tab).id()] = (await callHook(tab, 'diagnostics')).droppedByReason['bad-signature'] ?? 0;
+  }
+  await send();
+  await waitForAll(
+    linked,
+    (counts) => {
+      const mesh = window.__mesh;
+      return mesh !== undefined && (mesh.diagnostics().droppedByReason['bad-signature'] ?? 0) > (counts[mesh.id] ?? Infinity);
+    },
+    { what: 'the refusal of the last forged message', arg: before, timeoutMs: 10_000 },
+  );
+}
+
 const send = (rogue: Page, message: unknown) => rogue.evaluate((text) => window.__rogue?.send(text), JSON.stringify({ v: 2, ...(message as object) }));
 const sign = (rogue: Page, text: string) => rogue.evaluate((t) => window.__rogue?.sign(t) ?? '', text);
 
@@ -125,18 +149,23 @@ test('honest tabs refuse a rogue tab\'s forgeries, keep their state exact and ke
     const version = Date.now();
     const framed = { peer: victim, neighbors: [], version, gone: true as const, by: framer };
     const own = { peer: victim, neighbors: [], version, gone: true as const, by: self };
-    await send(rogue, { t: 'topology', entries: [{ ...framed, proof: await sign(rogue, topologyText(framed)) }], reply: false });
-    await send(rogue, { t: 'topology', entries: [{ ...own, proof: await sign(rogue, topologyText(own)) }], reply: false });
-    // Evidence, not a verdict: every honest link to the victim stays open.
+    await untilRefused(honest, rogueId, async () => {
+      await send(rogue, { t: 'topology', entries: [{ ...own, proof: await sign(rogue, topologyText(own)) }], reply: false });
+      await send(rogue, { t: 'topology', entries: [{ ...framed, proof: await sign(rogue, topologyText(framed)) }], reply: false });
+    });
+    // Both handled. Evidence, not a verdict: every honest link to the victim stays open.
     const after = await Promise.all(honest.map((tab) => hook(tab).neighbors()));
     before.forEach((links, i) => expect(after[i]?.includes(victim) ?? false).toBe(links.includes(victim)));
     return `links to the victim before/after: ${before.filter((l) => l.includes(victim)).length}/${after.filter((l) => l.includes(victim)).length}`;
   });
 
   await attack('replay of the last 400 messages the rogue heard', async () => {
-    const inbox = await rogue.evaluate(() => window.__rogue?.inbox() ?? []);
-    for (const text of inbox) await rogue.evaluate((t) => window.__rogue?.send(t), text);
-    return `${inbox.length} messages replayed on every link`;
+    const replayed = await rogue.evaluate(() => {
+      const inbox = window.__rogue?.inbox() ?? [];
+      for (const text of inbox) window.__rogue?.send(text);
+      return inbox.length;
+    });
+    return `${replayed} messages replayed on every link`;
   });
 
   await attack('forged mesh-relayed offer "from" one honest tab to another', async () => {
@@ -146,7 +175,8 @@ test('honest tabs refuse a rogue tab\'s forgeries, keep their state exact and ke
     const data = { type: 'offer' as const, sdp: 'v=0\r\na=fingerprint:sha-256 EE:EE\r\n' };
     // Signed by the rogue, in the name of `from`: the first honest hop refuses it.
     const proof = await sign(rogue, signalText(from, to, stamp, data));
-    const result = await send(rogue, { t: 'signal', from, to, hops: 0, data, stamp, proof });
+    let result: Awaited<ReturnType<typeof send>>;
+    await untilRefused(honest, rogueId, async () => void (result = await send(rogue, { t: 'signal', from, to, hops: 0, data, stamp, proof })));
     const linkedAfter = (await hook(honest[3] as Page).neighbors()).includes(from);
     expect(linkedAfter).toBe(linkedBefore);
     return `sent on ${result?.sent ?? 0} links; link ${from}-${to} open before/after: ${linkedBefore}/${linkedAfter}`;
