@@ -10,6 +10,7 @@ import { chromium } from '@playwright/test';
 import { build, type Rollup } from 'vite';
 import { describeFigures, measureSigning, type SigningFigures } from '../../client/src/identity/bench-measure.ts';
 import { contextOptionsFor, launchOptionsFor } from '../browsers.ts';
+import { findChromium, INSTALL_CHROMIUM_HINT } from '../netns.mjs';
 
 const RUNS = 5;
 const PER_RUN = 200;
@@ -37,7 +38,9 @@ declare global {
 }
 
 const script = await bundle();
-const browser = await chromium.launch(launchOptionsFor('chromium'));
+const found = await findChromium();
+if (found === null) throw new Error(INSTALL_CHROMIUM_HINT.join('\n'));
+const browser = await chromium.launch({ ...launchOptionsFor('chromium'), executablePath: found.path });
 try {
   const context = await browser.newContext(contextOptionsFor('chromium'));
   await context.route('http://localhost/bench', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><script>${script}</script>` }));
