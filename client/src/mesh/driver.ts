@@ -1,5 +1,5 @@
-import SimplePeer from 'simple-peer';
 import { VerifiedInbound } from '../identity/inbound.ts';
+import { LinkBinding } from '../identity/link-binding.ts';
 import { SignedSignals } from '../identity/signed-signals.ts';
 import { ProofVerifier } from '../identity/verifier.ts';
 import { DEFAULT_OPTIONS, type Mode } from '../core/options.ts';
@@ -95,8 +95,7 @@ export class MeshDriver implements MeshClient {
   private readonly eventListeners = new Set<(event: NodeEvent) => void>();
   /** Seals signals off the mesh and checks each link's DTLS fingerprint; null when unsigned. */
   private readonly signedSignals: SignedSignals | null;
-  /** The simple-peer instance whose 'connect' is being reported (see createPeer below). */
-  private connecting: SimplePeer.Instance | null = null;
+  private readonly binding: LinkBinding | null;
 
   constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE) {
     const identity = settings.identity;
@@ -106,6 +105,14 @@ export class MeshDriver implements MeshClient {
     const inbound = verifier === undefined ? null : new VerifiedInbound(verifier, (peer, raw) => this.runtime.receive(peer, raw));
     this.settings = { room: settings.room, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
     this.signedSignals = identity === undefined ? null : new SignedSignals(this.id, identity, realClock.now);
+    this.binding =
+      this.signedSignals === null
+        ? null
+        : new LinkBinding(this.signedSignals, (peer) => {
+            if (this.closed) return;
+            this.transport.disconnect(peer);
+            this.runtime.linkDown(peer);
+          });
     const nodeOptions = { ...settings.nodeOptions, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
     this.transport = new WebRtcTransport({
       self: this.id,
@@ -113,13 +120,11 @@ export class MeshDriver implements MeshClient {
       connectTimeoutMs: settings.nodeOptions?.connectTimeoutMs ?? DEFAULT_OPTIONS.connectTimeoutMs,
       ...(place.wrtc !== undefined ? { wrtc: place.wrtc } : {}),
       sendSignal: (to, data) => this.sendSignal(to, data),
-      ...(this.signedSignals === null ? {} : { createPeer: (options: SimplePeer.Options) => this.createPeer(options) }),
+      ...(this.binding === null ? {} : { createPeer: this.binding.createPeer }),
       onLinkUp: (peer) => {
         this.firstLinkAt ??= realClock.now();
-        const instance = this.connecting;
-        this.connecting = null;
         this.runtime.linkUp(peer);
-        this.checkLink(peer, instance);
+        this.binding?.linkUp(peer);
       },
       onLinkDown: (peer) => this.runtime.linkDown(peer),
       onLinkDoubt: (peer) => this.runtime.linkDoubted(peer),
@@ -407,31 +412,7 @@ export class MeshDriver implements MeshClient {
   /** A signal off the mesh: an offer or answer must hold its sender's seal before WebRTC sees it. */
   private receiveSignal(from: PeerId, data: SignalData, via: 'server' | 'local'): void {
     const opened = this.signedSignals === null ? data : this.signedSignals.open(from, data);
-    if (opened !== null) this.transport.handleSignal(from, data === opened ? data : opened, via);
-  }
-
-  /** simple-peer as the transport would make it, with a 'connect' listener ahead of the transport's, so onLinkUp knows its instance. */
-  private createPeer(options: SimplePeer.Options): SimplePeer.Instance {
-    const instance = new SimplePeer(options);
-    instance.on('connect', () => (this.connecting = instance));
-    return instance;
-  }
-
-  /** The DTLS certificate the link saw must be the one its peer signed; another key's link is closed. */
-  private checkLink(peer: PeerId, instance: SimplePeer.Instance | null): void {
-    const checker = this.signedSignals;
-    if (checker === null) return;
-    // simple-peer keeps its RTCPeerConnection in `_pc` (not in its types).
-    const connection = (instance as (SimplePeer.Instance & { _pc?: RTCPeerConnection }) | null)?._pc;
-    void checker.check(peer, connection).then(
-      (result) => {
-        if (result !== 'mismatch' || this.closed) return;
-        this.transport.disconnect(peer);
-        this.runtime.linkDown(peer);
-        this.changed();
-      },
-      (error: unknown) => console.warn(`fingerprint check of ${peer} failed:`, error),
-    );
+    if (opened !== null) this.transport.handleSignal(from, opened, via);
   }
 
   private changed(): void {
