@@ -49,8 +49,31 @@ export interface YjsBenchPage {
   receivedAt(id: string): number | null;
 }
 
+/** What a flood from the rogue tab did (e2e/rogue.ts). */
+export interface FloodResult {
+  sent: number;
+  refusedByBrowser: number;
+  /** ms from the flood's start until its channel closed (the honest peer cut it off); null if never. */
+  closedAfterMs: number | null;
+}
+
+/** The rogue tab's reach into its own raw data channels and key (e2e/rogue.ts). */
+export interface RogueTab {
+  /** Open data channels (one per link). */
+  open(): number;
+  /** Sends raw text on every open channel; counts what the browser refused (and why, the last). */
+  send(text: string): { sent: number; refused: number; lastError: string | null };
+  /** The last messages that arrived on the rogue's channels, as text. */
+  inbox(): string[];
+  /** A proof (public key || Ed25519 signature, base64url) over `text` with this tab's own key. */
+  sign(text: string): Promise<string>;
+  /** `ratePerSecond` pings on the first open channel for up to `maxMs`, or until it closes. */
+  flood(ratePerSecond: number, maxMs: number): Promise<FloodResult>;
+}
+
 declare global {
   interface Window {
+    __rogue?: RogueTab;
     __wire?: WireProbe;
     /** This page's pagehide token (e2e/churn.ts). */
     __e2eToken?: string;

@@ -14,6 +14,8 @@ export const USAGE = `usage:
                                               a headless peer: prints rumors and the counter as they
                                               change; each line typed on stdin is published
                                               ("/add N" adds to the counter, "/set TEXT" sets the register)
+                                              signed with a fresh key (its hash is the id); --peer-id
+                                              runs it unsigned under the id given
   gossip-mesh --help`;
 
 const fail = (error: string): ParseResult => ({ ok: false, error: `${error}\n${USAGE}` });

@@ -2,6 +2,8 @@ import { pickOne } from './env.ts';
 import { fnv1a } from './hash.ts';
 import type { PeerId } from './ids.ts';
 import type { NodeContext, ProtocolModule } from './protocol.ts';
+import { MassLedger } from './aggregate-guard.ts';
+import { leaderText } from './signed.ts';
 import type { MessageOf } from './wire.ts';
 
 /** One push-sum exchange: half of the sender's mass for one epoch's elected instance. */
@@ -15,6 +17,9 @@ export interface AggregateShare {
   sum: [number, number];
   min: number;
   max: number;
+  /** The leader's signature over (epoch, leader) (core/signed.ts leaderText): a leader id no key
+   * stands behind cannot win the election. Absent on the trusted in-process path. */
+  ticket?: string | undefined;
 }
 
 /** What one round sends: the share of the younger instance and, while it runs, the older one's. */
@@ -61,6 +66,8 @@ export class Aggregator {
     private readonly self: PeerId,
     private value: number,
     private readonly epochMs: number,
+    /** Signs this peer's ticket for an epoch it leads (none on the trusted path). */
+    private readonly ticketFor: (epoch: number) => string | undefined = () => undefined,
   ) {}
 
   setValue(value: number): void {
@@ -95,7 +102,7 @@ export class Aggregator {
       instance.max = Math.max(instance.max, share.max);
       const rank = instanceRank(share.epoch, share.leader);
       if (rank > instance.leaderRank || (rank === instance.leaderRank && share.leader !== instance.leader)) continue;
-      if (share.leader !== instance.leader) this.join(instance, share.leader, rank);
+      if (share.leader !== instance.leader) this.join(instance, share.leader, rank, share.ticket);
       absorb(instance, share);
     }
   }
@@ -132,13 +139,14 @@ export class Aggregator {
 
   private enter(epoch: number): Instance {
     const instance: Instance = { leader: this.self, leaderRank: Infinity, count: [0, 0], sum: [0, 0], min: this.value, max: this.value };
-    this.join(instance, this.self, instanceRank(epoch, this.self));
+    this.join(instance, this.self, instanceRank(epoch, this.self), this.ticketFor(epoch));
     this.instances.set(epoch, instance);
     return instance;
   }
 
-  private join(instance: Instance, leader: PeerId, rank: number): void {
+  private join(instance: Instance, leader: PeerId, rank: number, ticket: string | undefined): void {
     instance.leader = leader;
+    instance.ticket = ticket;
     instance.leaderRank = rank;
     instance.count = [1, leader === this.self ? 1 : 0];
     instance.sum = [this.value, 1];
@@ -149,7 +157,9 @@ export class Aggregator {
     if (instance === undefined) return undefined;
     instance.count = [instance.count[0] / 2, instance.count[1] / 2];
     instance.sum = [instance.sum[0] / 2, instance.sum[1] / 2];
-    return { epoch, leader: instance.leader, count: [...instance.count], sum: [...instance.sum], min: instance.min, max: instance.max };
+    const share: AggregateShare = { epoch, leader: instance.leader, count: [...instance.count], sum: [...instance.sum], min: instance.min, max: instance.max };
+    if (instance.ticket !== undefined) share.ticket = instance.ticket;
+    return share;
   }
 }
 
@@ -191,8 +201,12 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
   /** A fast-rate share is due and not yet sent: it waits up to one period for a ride. */
   private due = false;
 
+  /** Net mass per link and instance, so one link cannot inflate the estimate (aggregate-guard.ts). */
+  readonly ledger = new MassLedger();
+
   constructor(private readonly ctx: NodeContext) {
-    this.aggregator = new Aggregator(ctx.self, 0, ctx.options.epochMs);
+    const signer = ctx.signer ?? null;
+    this.aggregator = new Aggregator(ctx.self, 0, ctx.options.epochMs, (epoch) => signer?.sign(leaderText(epoch, ctx.self)));
     const period = ctx.options.aggregatePeriodMs;
     this.nextRoundAt = period === 0 ? Infinity : ctx.env.now() + ctx.env.random() * period;
   }
@@ -202,8 +216,9 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
     return this.settledShares >= SETTLED_SHARES;
   }
 
-  receive(_from: PeerId, message: MessageOf<'aggregate'>, now: number): void {
-    this.aggregator.receive(message, now);
+  receive(from: PeerId, message: MessageOf<'aggregate'>, now: number): void {
+    this.ledger.forgetBefore(Math.floor(now / this.ctx.options.epochMs) - 1);
+    this.aggregator.receive(this.ledger.admit(from, message), now);
     this.observe();
   }
 
@@ -245,7 +260,10 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
     this.due = false;
     const share = this.aggregator.share(now);
     if (target === undefined) this.aggregator.unsent(share);
-    else this.ctx.out.send(target, { t: 'aggregate', ...share });
+    else {
+      this.ledger.sent(target, share);
+      this.ctx.out.send(target, { t: 'aggregate', ...share });
+    }
     this.observe();
   }
 

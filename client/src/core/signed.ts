@@ -50,6 +50,11 @@ export function topologyText(e: Pick<TopologyEntry, 'peer' | 'neighbors' | 'vers
     : JSON.stringify([DOMAIN, 'topology', e.peer, e.version, e.neighbors]);
 }
 
+/** An aggregation leader's ticket: the instance of `epoch` led by `leader` (aggregate.ts). */
+export function leaderText(epoch: number, leader: PeerId): string {
+  return JSON.stringify([DOMAIN, 'leader', epoch, leader]);
+}
+
 /** The whole signaling payload, SDP (and so its DTLS fingerprint) included, with sender, target and stamp. */
 export function signalText(from: PeerId, to: PeerId, stamp: number, data: SignalData): string {
   return JSON.stringify([DOMAIN, 'signal', from, to, stamp, canonicalJson(data)]);
@@ -80,7 +85,8 @@ const rumorItem = (r: Rumor): SignedItem => ({ signer: r.origin, proof: r.proof,
  * Every item of `message` that carries an origin other than the link it came over. Link-level
  * messages (ping, pong, leave, shuffle, prune, graft) come from the link's own peer, whose id the
  * link setup bound to its key, so they carry no signature. Aggregate shares are mass moved hop by
- * hop and have no single origin (see the report for what is left open there).
+ * hop and have no single origin: only their leader's ticket is signed (a leader must hold its key);
+ * the mass itself is bounded per link instead (aggregate-guard.ts).
  */
 export function signedItems(message: Message): SignedItem[] {
   switch (message.t) {
@@ -95,6 +101,12 @@ export function signedItems(message: Message): SignedItem[] {
     }
     case 'topology':
       return message.entries.map(topologyItem);
+    case 'aggregate':
+      return [message, ...(message.older === undefined ? [] : [message.older])].map((share) => ({
+        signer: share.leader,
+        proof: share.ticket,
+        text: leaderText(share.epoch, share.leader),
+      }));
     case 'signal':
       return [{ signer: message.from, proof: message.proof, text: signalText(message.from, message.to, message.stamp ?? 0, message.data) }];
     default:

@@ -94,7 +94,13 @@ export type TopologyEntry = z.output<typeof topologyEntry>;
 /** WebRTC signaling as simple-peer produces it, plus `knock` (asks the lower id to initiate). */
 export const signalDataSchema = z.union([
   z.object({ type: z.literal('knock') }).strict(),
-  z.object({ type: z.enum(['offer', 'answer', 'pranswer', 'rollback']), sdp: z.string().max(MAX_SIGNAL_SDP_CHARS) }),
+  z.object({
+    type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+    sdp: z.string().max(MAX_SIGNAL_SDP_CHARS),
+    /** Through the server or a tab of this browser: the sender's stamp and proof (identity/signed-signals.ts). */
+    stamp: timestamp.optional(),
+    proof: proof.optional(),
+  }),
   z.object({
     type: z.literal('candidate'),
     candidate: z.object({
@@ -117,6 +123,8 @@ const aggregateShare = z.object({
   sum: z.tuple([z.number().finite(), z.number().finite().min(0)]),
   min: z.number().finite(),
   max: z.number().finite(),
+  /** The leader's signature over (epoch, leader) (signed.ts leaderText). */
+  ticket: proof.optional(),
 });
 
 /** Control messages: what a `batch` may carry (never payloads: pushes and signals travel alone). */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { counterText, registerText, rumorText, topologyText } from '../core/signed.ts';
+import { MAX_NET_VALUE_MASS } from '../core/aggregate-guard.ts';
+import { instanceRank } from '../core/aggregate.ts';
+import { asPeerId } from '../core/ids.ts';
+import { counterText, leaderText, registerText, rumorText, topologyText } from '../core/signed.ts';
 import { MAX_CLOCK_SKEW_MS } from '../core/time.ts';
 import type { Message } from '../core/wire.ts';
 import { Identity } from './identity.ts';
@@ -103,5 +106,31 @@ describe('signed gossip over the untrusted path', () => {
     const forged = { ...(signal as Message & { t: 'signal' }), data: { type: 'offer' as const, sdp: 'v=0' } };
     net.inject(m.id, b, forged);
     expect(b.stats().droppedByReason['bad-signature']).toBe(1);
+  });
+
+  it('an aggregate share needs its leader\'s ticket; with one, its mass is bounded by the link\'s cap', () => {
+    const { net, a, b, c, m, mallory } = line();
+    net.run(2 * a.options.epochMs);
+    const epoch = Math.floor(net.now / a.options.epochMs);
+    // A leader id chosen for its rank (no key behind it) wins nothing: no ticket can be made for it.
+    let ghost = asPeerId('ghost0');
+    for (let i = 1; i < 2000; i++) {
+      const candidate = asPeerId(`ghost${i}`);
+      if (instanceRank(epoch, candidate) < instanceRank(epoch, ghost)) ghost = candidate;
+    }
+    const share = { epoch, count: [1e9, 1e-9] as [number, number], sum: [1e9, 1e-9] as [number, number], min: 0, max: 0 };
+    net.inject(m.id, b, { t: 'aggregate', ...share, leader: ghost, ticket: mallory.sign(leaderText(epoch, ghost)) });
+    expect(b.stats().droppedByReason['bad-signature']).toBe(1);
+    // With the winning leader's real ticket (replayed from the shares it hears), the 1e9 is cut to
+    // the cap, once per instance and link.
+    const leader = [a, b, c, m].reduce((best, node) => (instanceRank(epoch, node.id) < instanceRank(epoch, best.id) ? node : best));
+    const ticket = (net.identities.get(leader.id) as Identity).sign(leaderText(epoch, leader.id));
+    for (let i = 0; i < 20; i++) net.inject(m.id, b, { t: 'aggregate', ...share, leader: leader.id, ticket });
+    net.run(2 * a.options.epochMs);
+    for (const node of [a, b, c]) {
+      const size = node.aggregates()?.size ?? 0;
+      expect(size).toBeGreaterThan(0);
+      expect(size).toBeLessThanOrEqual(4 + MAX_NET_VALUE_MASS);
+    }
   });
 });

@@ -23,6 +23,13 @@ describe('parseMeshOptions', () => {
     expect(settings.nodeOptions).toEqual({ activeViewSize: 4 });
   });
 
+  it('passes signed on, and refuses signed: true beside a chosen peerId (a signed id is its key\'s)', () => {
+    expect(parseMeshOptions({ room: 'r', signed: false }, { signalingRequired: false }).settings.signed).toBe(false);
+    expect(parseMeshOptions({ room: 'r' }, { signalingRequired: false }).settings.signed).toBeUndefined();
+    expect(refusal({ room: 'r', signed: true, peerId: 'abc' })).toMatchObject({ code: 'bad-option', option: 'peerId' });
+    expect(refusal({ room: 'r', signed: 'yes' })).toMatchObject({ code: 'bad-option', option: 'signed' });
+  });
+
   it('names the option at fault', () => {
     expect(refusal({})).toMatchObject({ code: 'bad-option', option: 'room' });
     expect(refusal({ room: 'a b' })).toMatchObject({ code: 'bad-option', option: 'room' });

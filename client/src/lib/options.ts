@@ -22,8 +22,10 @@ export interface MeshOptions extends OptionsInput {
   signaling?: string;
   /** Room to join: 1-64 of [A-Za-z0-9_.-]. Required. */
   room: string;
-  /** This peer's id: 1-64 of [A-Za-z0-9_-]. Default: 16 random characters. */
+  /** This peer's id: 1-64 of [A-Za-z0-9_-]; a chosen id makes the peer unsigned. Default: its key's hash (16 characters). */
   peerId?: string;
+  /** Sign what this peer sends and check what others signed. Default true (false with a `peerId`); every peer of a room must agree. */
+  signed?: boolean;
   /** STUN/TURN servers. Default [] (peers on one host or LAN). */
   iceServers?: IceServer[];
   /** How long joinMesh waits for the server before resolving with a mesh that keeps trying. Default 5000 ms. */
@@ -31,7 +33,7 @@ export interface MeshOptions extends OptionsInput {
 }
 
 /** The options of joinMesh besides the gossip node's own. */
-export const LIB_KEYS = ['signaling', 'room', 'peerId', 'iceServers', 'joinTimeoutMs'] as const;
+export const LIB_KEYS = ['signaling', 'room', 'peerId', 'signed', 'iceServers', 'joinTimeoutMs'] as const;
 const NODE_KEYS = new Set(Object.keys(DEFAULT_OPTIONS));
 const SIGNALING_PROTOCOLS = ['http:', 'https:', 'ws:', 'wss:'];
 
@@ -44,6 +46,7 @@ const libSchema = z.object({
     .optional(),
   room: z.string({ error: 'is required (a string)' }).regex(ROOM_PATTERN, 'must match [A-Za-z0-9_.-]{1,64}'),
   peerId: z.string().regex(PEER_ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}').optional(),
+  signed: z.boolean({ error: 'must be true or false' }).optional(),
   iceServers: z
     .array(
       z.object({
@@ -81,7 +84,10 @@ export function parseMeshOptions(options: unknown, { signalingRequired }: { sign
   }
   const nodeOptions = Object.fromEntries(Object.entries(given).filter(([key]) => NODE_KEYS.has(key))) as OptionsInput;
   const node = checkNodeOptions(nodeOptions);
-  const { signaling, room, peerId, iceServers, joinTimeoutMs } = lib.data;
+  const { signaling, room, peerId, signed, iceServers, joinTimeoutMs } = lib.data;
+  if (signed === true && peerId !== undefined) {
+    throw new MeshError('bad-option', "a signed peer's id is its key's hash: leave peerId out, or set signed: false", 'peerId');
+  }
   const settings: StartMeshSettings = {
     room,
     mode: node.mode,
@@ -92,6 +98,7 @@ export function parseMeshOptions(options: unknown, { signalingRequired }: { sign
     ),
     ...(signaling !== undefined ? { serverUrl: signaling } : {}),
     ...(peerId !== undefined ? { peerId: asPeerId(peerId) } : {}),
+    ...(signed !== undefined ? { signed } : {}),
     ...(iceServers !== undefined ? { iceServers: iceServers.map(iceServer) } : {}),
     ...(joinTimeoutMs !== undefined ? { joinTimeoutMs } : {}),
   };

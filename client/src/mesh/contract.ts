@@ -104,6 +104,11 @@ export interface MeshDiagnostics {
   serverSignalsFailed: number;
   serverSignalsReceived: number;
   serverBadPayloads: number;
+  /** Offers and answers through the server or a tab of this browser whose seal failed (identity/signed-signals.ts). */
+  signalsSealRefused: number;
+  /** Open links whose DTLS fingerprint was checked against the one their peer signed / found another and closed. */
+  linksFingerprintChecked: number;
+  linksFingerprintMismatched: number;
   /** Messages sent, by wire type (the runtime's count). */
   sentByType: Record<string, number>;
   /** Messages refused at admission, by reason. */

@@ -14,6 +14,9 @@ export interface DiagnosticsParts {
   iceServerUrls: string[];
   localHealth: number;
   silentPeers: ReadonlyArray<{ peer: string; at: number }>;
+  signalsSealRefused: number;
+  linksFingerprintChecked: number;
+  linksFingerprintMismatched: number;
 }
 
 export function meshDiagnostics(parts: DiagnosticsParts): MeshDiagnostics {
@@ -61,6 +64,9 @@ export function meshDiagnostics(parts: DiagnosticsParts): MeshDiagnostics {
     lastTransportError: link.lastError,
     lastServerError: server.lastError,
     localHealth: parts.localHealth,
+    signalsSealRefused: parts.signalsSealRefused,
+    linksFingerprintChecked: parts.linksFingerprintChecked,
+    linksFingerprintMismatched: parts.linksFingerprintMismatched,
     silentPeers: parts.silentPeers.map((e) => ({ ...e })),
   };
 }

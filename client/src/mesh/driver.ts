@@ -1,4 +1,6 @@
 import { VerifiedInbound } from '../identity/inbound.ts';
+import { LinkBinding } from '../identity/link-binding.ts';
+import { SignedSignals } from '../identity/signed-signals.ts';
 import { ProofVerifier } from '../identity/verifier.ts';
 import { DEFAULT_OPTIONS, type Mode } from '../core/options.ts';
 import { asPeerId, rumorId, type PeerId } from '../core/ids.ts';
@@ -96,6 +98,9 @@ export class MeshDriver implements MeshClient {
   private readonly eventListeners = new Set<(event: NodeEvent) => void>();
   /** Neighbours this peer declared gone for silence, newest last (diagnostics: the benchmark counts false evictions). */
   private readonly silentPeers: Array<{ peer: string; at: number }> = [];
+  /** Seals signals off the mesh and checks each link's DTLS fingerprint; null when unsigned. */
+  private readonly signedSignals: SignedSignals | null;
+  private readonly binding: LinkBinding | null;
 
   constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE) {
     const identity = settings.identity;
@@ -104,6 +109,15 @@ export class MeshDriver implements MeshClient {
     const verifier = identity === undefined ? undefined : new ProofVerifier({ mode: 'prepared' });
     const inbound = verifier === undefined ? null : new VerifiedInbound(verifier, (peer, raw) => this.runtime.receive(peer, raw));
     this.settings = { room: settings.room, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
+    this.signedSignals = identity === undefined ? null : new SignedSignals(this.id, identity, realClock.now);
+    this.binding =
+      this.signedSignals === null
+        ? null
+        : new LinkBinding(this.signedSignals, (peer) => {
+            if (this.closed) return;
+            this.transport.disconnect(peer);
+            this.runtime.linkDown(peer);
+          });
     const nodeOptions = { ...settings.nodeOptions, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
     this.transport = new WebRtcTransport({
       self: this.id,
@@ -112,9 +126,11 @@ export class MeshDriver implements MeshClient {
       connectTimeoutMs: settings.nodeOptions?.connectTimeoutMs ?? DEFAULT_OPTIONS.connectTimeoutMs,
       ...(place.wrtc !== undefined ? { wrtc: place.wrtc } : {}),
       sendSignal: (to, data, purpose) => this.sendSignal(to, data, purpose),
+      ...(this.binding === null ? {} : { createPeer: this.binding.createPeer }),
       onLinkUp: (peer) => {
         this.firstLinkAt ??= realClock.now();
         this.runtime.linkUp(peer);
+        this.binding?.linkUp(peer);
       },
       onLinkDown: (peer) => this.runtime.linkDown(peer),
       onLinkDoubt: (peer) => this.runtime.linkDoubted(peer),
@@ -130,7 +146,7 @@ export class MeshDriver implements MeshClient {
       onIceServers: (servers) => {
         if (!explicitIce) this.transport.setIceServers(servers);
       },
-      onSignal: (from, data) => this.transport.handleSignal(from, data, 'server'),
+      onSignal: (from, data) => this.receiveSignal(from, data, 'server'),
       onConnectionChange: (connected) => {
         if (!connected) this.serverMissed = true;
         this.changed();
@@ -145,7 +161,7 @@ export class MeshDriver implements MeshClient {
             self: this.id,
             channel,
             known: () => [...this.node.neighbors(), ...this.node.known()],
-            onSignal: (from, data) => this.transport.handleSignal(from, data, 'local'),
+            onSignal: (from, data) => this.receiveSignal(from, data, 'local'),
           });
     this.runtime = new Runtime(
       { id: this.id, node: nodeOptions, extras: identity === undefined || verifier === undefined ? {} : { signer: identity, verifier } },
@@ -157,7 +173,13 @@ export class MeshDriver implements MeshClient {
           connect: (peer) => this.transport.connect(peer),
           disconnect: (peer) => this.transport.disconnect(peer),
         },
-        signals: { deliver: (from, data) => this.transport.handleSignal(from, data, 'mesh') },
+        signals: {
+          // Admission checked the whole signal's proof: the fingerprint in it is the sender's.
+          deliver: (from, data) => {
+            this.signedSignals?.bind(from, data);
+            this.transport.handleSignal(from, data, 'mesh');
+          },
+        },
         bootstrap: { introductions: () => this.introductions() },
         observer: { event: (event) => this.observe(event), settled: () => this.changed() },
       },
@@ -278,6 +300,9 @@ export class MeshDriver implements MeshClient {
       iceServerUrls: this.transport.iceServerUrls(),
       localHealth: this.node.localHealth(),
       silentPeers: this.silentPeers,
+      signalsSealRefused: this.signedSignals?.stats.sealedRefused ?? 0,
+      linksFingerprintChecked: this.signedSignals?.stats.linksChecked ?? 0,
+      linksFingerprintMismatched: this.signedSignals?.stats.linksMismatched ?? 0,
     });
   }
 
@@ -374,13 +399,20 @@ export class MeshDriver implements MeshClient {
   private sendSignal(to: PeerId, data: SignalData, purpose: 'setup' | 'restart' = 'setup'): SignalPath | null {
     if (this.closed) return null;
     if (purpose === 'setup' && this.runtime.act((node) => node.sendSignal(to, data, { randomWalk: false }))) return 'mesh';
+    const sealed = this.signedSignals?.seal(to, data) ?? data;
     if (this.signaling.joined) {
-      void this.signaling.signal(to, data);
+      void this.signaling.signal(to, sealed);
       return 'server';
     }
-    if (this.local?.signal(to, data) === true) return 'local';
+    if (this.local?.signal(to, sealed) === true) return 'local';
     // No server: a random walk through the mesh may still find the peer.
     return this.runtime.act((node) => node.sendSignal(to, data)) ? 'mesh' : null;
+  }
+
+  /** A signal off the mesh: an offer or answer must hold its sender's seal before WebRTC sees it. */
+  private receiveSignal(from: PeerId, data: SignalData, via: 'server' | 'local'): void {
+    const opened = this.signedSignals === null ? data : this.signedSignals.open(from, data);
+    if (opened !== null) this.transport.handleSignal(from, opened, via);
   }
 
   private changed(): void {

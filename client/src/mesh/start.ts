@@ -1,4 +1,4 @@
-import type { Identity } from '../identity/identity.ts';
+import { Identity } from '../identity/identity.ts';
 import type { PeerId } from '../core/ids.ts';
 import type { OptionsInput } from '../core/options.ts';
 import type { MeshSettings } from './contract.ts';
@@ -9,9 +9,19 @@ export interface StartMeshSettings extends MeshSettings {
   serverUrl?: string;
   /** Same as `serverUrl` (the name the page settings use); `serverUrl` wins if both are given. */
   server?: string;
-  /** This peer's id; default: 16 random base32 characters. Ignored when `identity` is given (the id is its key's). */
+  /**
+   * This peer's id, for an unsigned peer only: a signed peer's id is its key's hash, so a chosen id
+   * implies `signed: false` (and `signed: true` with a `peerId` is refused). Default: the key's id,
+   * or 16 random base32 characters when unsigned.
+   */
   peerId?: PeerId;
-  /** Signs what this peer originates and checks what others signed (client/src/identity); default: none (trusted, unsigned). */
+  /**
+   * Sign what this peer originates and check what others signed (client/src/identity). Default true:
+   * a fresh Ed25519 key per tab or process. A signed peer refuses every unsigned message, so all
+   * peers of a room must agree; false runs the trusted, unsigned protocol (a room of one's own code).
+   */
+  signed?: boolean;
+  /** The key to sign with (tests use fixed ones); default: a fresh one when `signed`. */
   identity?: Identity;
   /** Several signaling servers sharing rooms (Redis), tried in order; wins over `serverUrl` and `server`. */
   servers?: readonly string[];
@@ -41,7 +51,8 @@ export const DEFAULT_JOIN_TIMEOUT_MS = 5000;
  *   renderPage(root, client);
  */
 export async function startMesh(settings: StartMeshSettings, place?: Place): Promise<MeshDriver> {
-  const driver = new MeshDriver(settings, place);
+  const identity = await identityFor(settings);
+  const driver = new MeshDriver(identity === undefined ? settings : { ...settings, identity }, place);
   let first: Promise<PeerId[]>;
   try {
     first = driver.join();
@@ -61,4 +72,17 @@ export async function startMesh(settings: StartMeshSettings, place?: Place): Pro
     void first.then((peers) => driver.introduce(peers));
   } else driver.introduce(introductions);
   return driver;
+}
+
+/**
+ * The key a peer runs with: the one given, else a fresh one (per tab: see identity.ts for why not
+ * persisted) unless the peer is unsigned (`signed: false`, or an id of its own choosing).
+ */
+export async function identityFor(settings: Pick<StartMeshSettings, 'signed' | 'peerId' | 'identity'>): Promise<Identity | undefined> {
+  if (settings.signed === true && settings.peerId !== undefined) {
+    throw new Error('a signed peer\'s id is its key\'s hash: give no peerId, or set signed: false');
+  }
+  if (settings.identity !== undefined) return settings.identity;
+  if (settings.signed === false || settings.peerId !== undefined) return undefined;
+  return Identity.create();
 }

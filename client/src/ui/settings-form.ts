@@ -77,9 +77,9 @@ export function settingsCard(settings: MeshSettings): HTMLElement {
       periodMs: periodInput.value.trim(),
       fanout: fanoutInput.value.trim(),
     });
-    // The signaling servers and the relay policy are not protocol settings: keep what this URL says.
+    // The signaling servers, the relay policy and signing are not on the form: keep what this URL says.
     const here = new URLSearchParams(location.search);
-    for (const name of ['server', 'iceTransportPolicy'] as const) {
+    for (const name of ['server', 'iceTransportPolicy', 'signed'] as const) {
       const value = here.get(name);
       if (value !== null && value !== '') params.set(name, value);
     }

@@ -65,6 +65,15 @@ describe('parseSettings', () => {
     expect(() => createOptions({ fanout: FANOUT_RANGE.max + 1 })).toThrow(/fanout/);
   });
 
+  it('signs by default; signed=false turns it off and survives a round trip; anything else is refused', () => {
+    expect(settingsOf(parseSettings('?room=r')).signed).toBeUndefined();
+    const off = settingsOf(parseSettings('?signed=false'));
+    expect(off.signed).toBe(false);
+    expect(settingsOf(parseSettings(settingsToSearch(off))).signed).toBe(false);
+    expect(settingsOf(parseSettings('?signed=true')).signed).toBe(true);
+    expect(errorsOf(parseSettings('?signed=no'))).toEqual(['signed must be true or false; got "no"']);
+  });
+
   it('ignores unknown parameters', () => {
     expect(settingsOf(parseSettings('?debug=1&room=r'))).toEqual({ ...DEFAULT_SETTINGS, room: 'r' });
   });

@@ -3,10 +3,11 @@ import { createOptions, MODES, type Mode } from '../core/options.ts';
 import type { MeshSettings } from '../mesh/contract.ts';
 
 /**
- * Page settings read from the URL: `?room=&mode=&periodMs=&fanout=&server=&iceTransportPolicy=`.
+ * Page settings read from the URL: `?room=&mode=&periodMs=&fanout=&server=&iceTransportPolicy=&signed=`.
  * `server` (optional) is the signaling server's URL, or several separated by commas (servers
  * sharing rooms, tried in order); without it the page's own origin is used.
  * `iceTransportPolicy=relay` sends every WebRTC path through TURN (the server hands out TURN).
+ * `signed=false` runs the tab unsigned (default: signed, see mesh/start.ts).
  */
 export interface PageSettings extends MeshSettings {
   /** The first (or only) server. */
@@ -14,6 +15,7 @@ export interface PageSettings extends MeshSettings {
   /** Every server given, in order (set when `server` lists more than one). */
   servers?: string[];
   iceTransportPolicy?: RTCIceTransportPolicy;
+  signed?: boolean;
 }
 
 export type SettingsResult = { ok: true; settings: PageSettings } | { ok: false; errors: string[] };
@@ -34,7 +36,7 @@ export const DEFAULT_SETTINGS: Readonly<MeshSettings> = {
 };
 
 /** The URL parameters the page understands, in the order they are shown. */
-export const SETTING_PARAMS = ['room', 'mode', 'periodMs', 'fanout', 'server', 'iceTransportPolicy'] as const;
+export const SETTING_PARAMS = ['room', 'mode', 'periodMs', 'fanout', 'server', 'iceTransportPolicy', 'signed'] as const;
 
 const ICE_POLICIES: readonly RTCIceTransportPolicy[] = ['all', 'relay'];
 /** More servers than this in one URL is a mistake, not a deployment. */
@@ -151,6 +153,10 @@ export function parseSettings(search: string): SettingsResult {
     else errors.push(`iceTransportPolicy must be one of ${ICE_POLICIES.join(', ')}; got ${JSON.stringify(policy)}`);
   }
 
+  const signed = read('signed');
+  if (signed === 'true' || signed === 'false') settings.signed = signed === 'true';
+  else if (signed !== undefined) errors.push(`signed must be true or false; got ${JSON.stringify(signed)}`);
+
   return errors.length > 0 ? { ok: false, errors } : { ok: true, settings };
 }
 
@@ -176,6 +182,7 @@ export function settingsToSearch(settings: PageSettings): string {
   if (settings.servers !== undefined) params.set('server', settings.servers.join(','));
   else if (settings.server !== undefined) params.set('server', settings.server);
   if (settings.iceTransportPolicy !== undefined) params.set('iceTransportPolicy', settings.iceTransportPolicy);
+  if (settings.signed === false) params.set('signed', 'false');
   return `?${params.toString()}`;
 }
 
