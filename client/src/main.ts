@@ -48,8 +48,17 @@ async function main(root: HTMLElement): Promise<void> {
 
 /** The URL's settings as joinMesh options (`server` is the `signaling` option; default: this origin). */
 function meshOptions(settings: PageSettings): MeshOptions {
-  const { room, mode, periodMs, fanout, server } = settings;
-  return { room, mode, periodMs, fanout, ...(server !== undefined ? { signaling: server } : {}) };
+  const { room, mode, periodMs, fanout, server, servers, iceTransportPolicy, signed } = settings;
+  const signaling = servers !== undefined && servers.length > 1 ? [...servers] : server;
+  return {
+    room,
+    mode,
+    periodMs,
+    fanout,
+    ...(signaling !== undefined ? { signaling } : {}),
+    ...(iceTransportPolicy !== undefined ? { iceTransportPolicy } : {}),
+    ...(signed !== undefined ? { signed } : {}),
+  };
 }
 
 /**

@@ -30,6 +30,17 @@ describe('parseMeshOptions', () => {
     expect(refusal({ room: 'r', signed: 'yes' })).toMatchObject({ code: 'bad-option', option: 'signed' });
   });
 
+  it('takes a list of signaling servers (tried in order) and the relay policy', () => {
+    const urls = ['http://127.0.0.1:8080/', 'http://127.0.0.1:8081/'];
+    const { settings, signaling } = parseMeshOptions({ room: 'r', signaling: urls, iceTransportPolicy: 'relay' }, { signalingRequired: true });
+    expect(signaling).toBe(urls[0]);
+    expect(settings).toMatchObject({ serverUrl: urls[0], servers: urls, iceTransportPolicy: 'relay' });
+    expect(parseMeshOptions({ room: 'r', signaling: [urls[0]] }, { signalingRequired: true }).settings.servers).toBeUndefined();
+    expect(refusal({ room: 'r', signaling: [] })).toMatchObject({ code: 'bad-option', option: 'signaling' });
+    expect(refusal({ room: 'r', signaling: [urls[0], 'ftp://x'] })).toMatchObject({ code: 'bad-option', option: 'signaling' });
+    expect(refusal({ room: 'r', iceTransportPolicy: 'direct' })).toMatchObject({ code: 'bad-option', option: 'iceTransportPolicy' });
+  });
+
   it('names the option at fault', () => {
     expect(refusal({})).toMatchObject({ code: 'bad-option', option: 'room' });
     expect(refusal({ room: 'a b' })).toMatchObject({ code: 'bad-option', option: 'room' });

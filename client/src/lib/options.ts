@@ -18,31 +18,41 @@ export interface IceServer {
  * the core's own (core/options.ts).
  */
 export interface MeshOptions extends OptionsInput {
-  /** Signaling server URL (http, https, ws or wss). Default in a page: the page's own origin; required in Node. */
-  signaling?: string;
+  /**
+   * Signaling server URL (http, https, ws or wss), or several servers sharing rooms (Redis), tried in
+   * order. Default in a page: the page's own origin; required in Node.
+   */
+  signaling?: string | string[];
   /** Room to join: 1-64 of [A-Za-z0-9_.-]. Required. */
   room: string;
   /** This peer's id: 1-64 of [A-Za-z0-9_-]; a chosen id makes the peer unsigned. Default: its key's hash (16 characters). */
   peerId?: string;
   /** Sign what this peer sends and check what others signed. Default true (false with a `peerId`); every peer of a room must agree. */
   signed?: boolean;
-  /** STUN/TURN servers. Default [] (peers on one host or LAN). */
+  /** STUN/TURN servers. Default: what the signaling server hands out at join (none on one host or LAN). */
   iceServers?: IceServer[];
+  /** 'relay' sends every WebRTC path through TURN. Default 'all'. */
+  iceTransportPolicy?: 'all' | 'relay';
   /** How long joinMesh waits for the server before resolving with a mesh that keeps trying. Default 5000 ms. */
   joinTimeoutMs?: number;
 }
 
 /** The options of joinMesh besides the gossip node's own. */
-export const LIB_KEYS = ['signaling', 'room', 'peerId', 'signed', 'iceServers', 'joinTimeoutMs'] as const;
+export const LIB_KEYS = ['signaling', 'room', 'peerId', 'signed', 'iceServers', 'iceTransportPolicy', 'joinTimeoutMs'] as const;
+/** More signaling servers than this in one list is a mistake, not a deployment. */
+const MAX_SIGNALING_URLS = 8;
 const NODE_KEYS = new Set(Object.keys(DEFAULT_OPTIONS));
 const SIGNALING_PROTOCOLS = ['http:', 'https:', 'ws:', 'wss:'];
 
+const signalingUrl = z
+  .string()
+  .refine((raw) => URL.canParse(raw) && SIGNALING_PROTOCOLS.includes(new URL(raw).protocol), {
+    message: 'must be an http(s) or ws(s) URL',
+  });
+
 const libSchema = z.object({
   signaling: z
-    .string()
-    .refine((raw) => URL.canParse(raw) && SIGNALING_PROTOCOLS.includes(new URL(raw).protocol), {
-      message: 'must be an http(s) or ws(s) URL',
-    })
+    .union([signalingUrl, z.array(signalingUrl).min(1, 'must list at least one URL').max(MAX_SIGNALING_URLS, `must list at most ${MAX_SIGNALING_URLS} URLs`)])
     .optional(),
   room: z.string({ error: 'is required (a string)' }).regex(ROOM_PATTERN, 'must match [A-Za-z0-9_.-]{1,64}'),
   peerId: z.string().regex(PEER_ID_PATTERN, 'must match [A-Za-z0-9_-]{1,64}').optional(),
@@ -56,10 +66,11 @@ const libSchema = z.object({
       }),
     )
     .optional(),
+  iceTransportPolicy: z.enum(['all', 'relay'], { error: "must be 'all' or 'relay'" }).optional(),
   joinTimeoutMs: z.number().int().min(0).max(600_000).optional(),
 });
 
-/** The checked options: what the driver takes, plus the server URL as given (undefined: the page's origin). */
+/** The checked options: what the driver takes, plus the (first) server URL as given (undefined: the page's origin). */
 export interface ParsedOptions {
   settings: StartMeshSettings;
   signaling: string | undefined;
@@ -84,7 +95,9 @@ export function parseMeshOptions(options: unknown, { signalingRequired }: { sign
   }
   const nodeOptions = Object.fromEntries(Object.entries(given).filter(([key]) => NODE_KEYS.has(key))) as OptionsInput;
   const node = checkNodeOptions(nodeOptions);
-  const { signaling, room, peerId, signed, iceServers, joinTimeoutMs } = lib.data;
+  const { room, peerId, signed, iceServers, iceTransportPolicy, joinTimeoutMs } = lib.data;
+  const urls = lib.data.signaling === undefined ? [] : typeof lib.data.signaling === 'string' ? [lib.data.signaling] : lib.data.signaling;
+  const signaling = urls[0];
   if (signed === true && peerId !== undefined) {
     throw new MeshError('bad-option', "a signed peer's id is its key's hash: leave peerId out, or set signed: false", 'peerId');
   }
@@ -97,6 +110,8 @@ export function parseMeshOptions(options: unknown, { signalingRequired }: { sign
       Object.entries(nodeOptions).filter(([key]) => key !== 'mode' && key !== 'periodMs' && key !== 'fanout'),
     ),
     ...(signaling !== undefined ? { serverUrl: signaling } : {}),
+    ...(urls.length > 1 ? { servers: urls } : {}),
+    ...(iceTransportPolicy !== undefined ? { iceTransportPolicy } : {}),
     ...(peerId !== undefined ? { peerId: asPeerId(peerId) } : {}),
     ...(signed !== undefined ? { signed } : {}),
     ...(iceServers !== undefined ? { iceServers: iceServers.map(iceServer) } : {}),
