@@ -7,17 +7,19 @@ import { asPeerId, rumorId, type PeerId } from '../core/ids.ts';
 import type { NodeEvent } from '../core/outbox.ts';
 import { encode, type RegisterValue, type SignalData } from '../core/wire.ts';
 import { Runtime } from '../runtime/runtime.ts';
-import type { Clock } from '../runtime/ports.ts';
-import { LocalTabs, roomChannel, type LocalChannel } from '../offline/local-tabs.ts';
+import { LocalTabs } from '../offline/local-tabs.ts';
 import { SignalingClient } from '../transport/signaling.ts';
 import { laneOf } from '../transport/send-queue.ts';
-import { WebRtcTransport, type SignalPath, type WebRtcTransportOptions } from '../transport/webrtc.ts';
+import { WebRtcTransport, type SignalPath } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
 import type { StartMeshSettings } from './start.ts';
 import { meshDiagnostics } from './diagnostics.ts';
 import { Invites } from './invites.ts';
 import { ChangeNotifier } from './notifier.ts';
 import { randomPeerId } from './peer-id.ts';
+import { BROWSER_PLACE, realClock, type Place } from './place.ts';
+
+export { BROWSER_PLACE, type Place } from './place.ts';
 
 /**
  * One peer over WebRTC and a signaling server: the ports of the runtime (runtime/) for a tab or a
@@ -38,33 +40,6 @@ import { randomPeerId } from './peer-id.ts';
 /** Rumors kept for rumors(); the oldest go first. */
 const MAX_KEPT_RUMORS = 2000;
 const MAX_KEPT_SILENT = 64;
-
-/** What differs between a tab and a Node process besides the network. */
-export interface Place {
-  /** Calls `leave` when the page or process is going away; returns a function that stops watching. */
-  onExit?(leave: () => void): () => void;
-  /** A WebRTC implementation for Node (e.g. @roamhq/wrtc); tabs use their own. */
-  wrtc?: WebRtcTransportOptions['wrtc'];
-  /** Where the room's tabs of this browser meet (a BroadcastChannel); none in Node. */
-  localChannel?(room: string): LocalChannel | null;
-}
-
-/** A tab: goodbye on pagehide, the browser's own WebRTC. */
-export const BROWSER_PLACE: Place = {
-  onExit(leave) {
-    window.addEventListener('pagehide', leave);
-    return () => window.removeEventListener('pagehide', leave);
-  },
-  localChannel: roomChannel,
-};
-
-const realClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
-  setTimer(atMs, fn) {
-    const timer = setTimeout(fn, Math.max(0, atMs - realClock.now()));
-    return () => clearTimeout(timer);
-  },
-};
 
 /** A node's rumor event as the contract's plain record. */
 export function deliveredRumor(event: Extract<NodeEvent, { type: 'rumor' }>): DeliveredRumor {

@@ -4,7 +4,17 @@ import { rumorId, type PeerId, type RumorId } from '../core/ids.ts';
  * Who has the one rumor being watched, and since when. The simulation feeds it every 'rumor'
  * event and every crash; it answers coverage questions without asking the nodes.
  */
-export class RumorTracker {
+/** What a run may read of the tracked rumor. */
+export interface TrackedRumor {
+  readonly informedTotal: number;
+  /** When the rumor first reached each node (NaN: not yet). */
+  readonly times: Float64Array;
+  readonly lastInformedTime: number;
+  /** Most hops travelled by the rumor's first copy at any node (Plumtree's last delivery hop). */
+  readonly lastDeliveryHops: number;
+}
+
+export class RumorTracker implements TrackedRumor {
   private watched: RumorId | null = null;
   /** When the watched rumor first reached each node (NaN: not yet). */
   private readonly informedAt: Float64Array;

@@ -208,7 +208,7 @@ export function runRumor(config: RumorRunConfig, hooks: RumorHooks = {}): RumorR
   for (const key of Object.keys(messagesByType) as MessageType[]) messagesByType[key] -= startByType[key];
   const dropped = { ...sim.counters.dropped };
   for (const key of Object.keys(dropped) as SimDropReason[]) dropped[key] -= startDropped[key];
-  const roundsToLast = Number.isNaN(sim.lastInformedTime) ? 0 : (sim.lastInformedTime - t0) / periodMs;
+  const roundsToLast = Number.isNaN(sim.tracked.lastInformedTime) ? 0 : (sim.tracked.lastInformedTime - t0) / periodMs;
   const result: RumorResult = {
     nodes: config.nodes,
     mode: config.mode,
@@ -226,7 +226,7 @@ export function runRumor(config: RumorRunConfig, hooks: RumorHooks = {}): RumorR
     publisher: `n${publisher}`,
     rounds: informed === live ? round4(roundsToLast) : null,
     roundsToLast: round4(roundsToLast),
-    lastDeliveryHops: sim.lastDeliveryHops,
+    lastDeliveryHops: sim.tracked.lastDeliveryHops,
     coverage: live === 0 ? 1 : informed / live,
     informed,
     messages: sim.counters.sent - startSent,

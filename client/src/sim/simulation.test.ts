@@ -144,7 +144,7 @@ describe('crash', () => {
     const startedAt = sim.now;
     const doneAt = runUntil(sim, startedAt + 180_000, () => sim.informed === sim.live && counterValues(sim).size === 1);
     expect(sim.informed).toBe(700);
-    for (const i of sim.liveIndices()) expect(Number.isNaN(sim.informedTimes()[i] as number)).toBe(false);
+    for (const i of sim.liveIndices()) expect(Number.isNaN(sim.tracked.times[i] as number)).toBe(false);
     expect(counterValues(sim)).toEqual(new Set([sum]));
     expect(doneAt).toBeGreaterThan(startedAt);
     // The survivors noticed: after a while no live node keeps a crashed one as a neighbour.
@@ -162,7 +162,7 @@ describe('partition', () => {
     sim.partition([left, right]);
     sim.publish(left[0] as number, 'left only');
     sim.run(sim.now + 30_000);
-    const times = sim.informedTimes();
+    const times = sim.tracked.times;
     for (const i of right) expect(Number.isNaN(times[i] as number)).toBe(true);
     expect(sim.informed).toBeGreaterThan(0);
     expect(sim.counters.dropped.partition).toBeGreaterThan(0);

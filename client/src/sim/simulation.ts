@@ -15,7 +15,7 @@ import { EventQueue } from './event-queue.ts';
 import { Links, type LinkEvent, type LinkHost } from './links.ts';
 import { Network } from './network.ts';
 import { deriveSeed, distinctInts } from './random.ts';
-import { RumorTracker } from './rumor-tracker.ts';
+import { RumorTracker, type TrackedRumor } from './rumor-tracker.ts';
 import { VirtualTimers, type TimerEvent } from './virtual-clock.ts';
 import { resolveSimulationConfig, type SimulationConfig } from './simulation-config.ts';
 
@@ -217,8 +217,7 @@ export class Simulation {
     this.network.restore(i);
     this.tracker.restarted(i);
     this.restarts[i] = (this.restarts[i] as number) + 1;
-    const runtime = new Runtime({ id: this.ids[i] as PeerId, node: this.nodeOptions, counts: this.messages }, this.portsFor(i));
-    this.runtimes[i] = runtime;
+    const runtime = this.startRuntime(i);
     this.degrees.set(i, 0);
     if (this.config.trace) this.trace.push(`${this.now} restart ${i}`);
     runtime.introduce(this.bootstrap.introductionsFor(i));
@@ -291,24 +290,9 @@ export class Simulation {
     return this.tracker.informed;
   }
 
-  /** Nodes that got the tracked rumor, crashed ones included. */
-  get informedTotal(): number {
-    return this.tracker.informedTotal;
-  }
-
-  /** When the tracked rumor first reached each node (NaN: not yet). */
-  informedTimes(): Float64Array {
-    return this.tracker.times;
-  }
-
-  /** Time the tracked rumor reached its latest new node. */
-  get lastInformedTime(): number {
-    return this.tracker.lastInformedTime;
-  }
-
-  /** Most hops travelled by the tracked rumor's first copy at any node (the last delivery hop). */
-  get lastDeliveryHops(): number {
-    return this.tracker.lastDeliveryHops;
+  /** The tracked rumor's spread: who got it when (crashed nodes included), its last delivery hop. */
+  get tracked(): TrackedRumor {
+    return this.tracker;
   }
 
   /** Bootstrap introductions handed out after joining ('lonely' or the watchdog). */
@@ -345,9 +329,7 @@ export class Simulation {
   }
 
   private join(i: number): void {
-    const id = this.ids[i] as PeerId;
-    const runtime = new Runtime({ id, node: this.nodeOptions, counts: this.messages }, this.portsFor(i));
-    this.runtimes[i] = runtime;
+    const runtime = this.startRuntime(i);
     this.joinedCount++;
     if (this.crashed[i] === 1) {
       this.crashedCount++;
@@ -356,6 +338,12 @@ export class Simulation {
     }
     if (this.config.trace) this.trace.push(`${this.now} join ${i}`);
     runtime.introduce(this.bootstrap.introductionsFor(i));
+  }
+
+  private startRuntime(i: number): Runtime {
+    const runtime = new Runtime({ id: this.ids[i] as PeerId, node: this.nodeOptions, counts: this.messages }, this.portsFor(i));
+    this.runtimes[i] = runtime;
+    return runtime;
   }
 
   /** Node i's place: this simulation's clock, links, bootstrap service and measurements. */

@@ -1,6 +1,7 @@
 import type SimplePeer from 'simple-peer';
 import type { PeerId } from '../core/ids.ts';
 import type { SignalData } from '../core/wire.ts';
+import type { Link } from './link.ts';
 
 /** What the WebRTC transport (webrtc.ts) takes from its driver and reports back. */
 
@@ -152,4 +153,24 @@ export function zeroTransportCounters(): TransportCounters {
     signalsReceived: 0,
     signalsDropped: 0,
   };
+}
+
+/** The transport's counters with what its links hold now (open, connecting, queued). */
+export function transportStats(
+  counters: TransportCounters,
+  links: Iterable<Pick<Link, 'open' | 'io'>>,
+  joinedVia: SignalPath | null,
+  lastError: string | null,
+): TransportStats {
+  let open = 0;
+  let all = 0;
+  let queuedBytes = 0;
+  let queuedMessages = 0;
+  for (const link of links) {
+    all++;
+    if (link.open) open++;
+    queuedBytes += link.io?.queuedBytes ?? 0;
+    queuedMessages += link.io?.queuedMessages ?? 0;
+  }
+  return { ...counters, open, connecting: all - open, joinedVia, queuedBytes, queuedMessages, lastError };
 }

@@ -1,12 +1,13 @@
 import SimplePeer from 'simple-peer';
 import type { PeerId } from '../core/ids.ts';
-import { MAX_MESSAGE_BYTES, signalDataSchema, type SignalData } from '../core/wire.ts';
+import { signalDataSchema, type SignalData } from '../core/wire.ts';
 import { EarlySignals } from './early-signals.ts';
 import { IceRestart, sdpSessionId } from './ice-restart.ts';
 import { LinkIo, type DataLimits } from './link-io.ts';
 import { describe, newLink, type Link, type Role } from './link.ts';
 import type { Lane } from './send-queue.ts';
-import { zeroTransportCounters, type SignalPath, type TransportStats, type WebRtcTransportOptions } from './webrtc-contract.ts';
+import { transportSettings } from './transport-settings.ts';
+import { transportStats, zeroTransportCounters, type SignalPath, type TransportStats, type WebRtcTransportOptions } from './webrtc-contract.ts';
 
 /**
  * WebRTC links for one peer: one simple-peer connection (one data channel) per neighbour.
@@ -30,14 +31,6 @@ import { zeroTransportCounters, type SignalPath, type TransportStats, type WebRt
 
 export type { SignalPath, TransportStats, WebRtcTransportOptions } from './webrtc-contract.ts';
 
-const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
-const DEFAULT_ANSWER_TIMEOUT_MS = 5_000;
-const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
-const DEFAULT_LOW_WATER_BYTES = 256 * 1024;
-const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
-const DEFAULT_MAX_FRAME_BYTES = 8 * 1024;
-const DEFAULT_ICE_RESTART_AFTER_MS = 3_000;
-const DEFAULT_ICE_RESTART_TIMEOUT_MS = 10_000;
 /** A knock for a link open at least this long means the knocker lost its side: replace the link. */
 const KNOCK_REPLACES_OPEN_LINK_AFTER_MS = 5_000;
 
@@ -57,19 +50,14 @@ export class WebRtcTransport {
   private destroyed = false;
 
   constructor(private readonly options: WebRtcTransportOptions) {
-    this.iceServers = options.iceServers ?? [];
-    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const settings = transportSettings(options);
+    this.iceServers = settings.iceServers;
+    this.connectTimeoutMs = settings.connectTimeoutMs;
+    this.answerTimeoutMs = settings.answerTimeoutMs;
+    this.limits = settings.limits;
+    this.iceRestartAfterMs = settings.iceRestartAfterMs;
+    this.iceRestartTimeoutMs = settings.iceRestartTimeoutMs;
     this.early = new EarlySignals(this.connectTimeoutMs);
-    this.answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
-    this.limits = {
-      maxMessageBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
-      maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
-      maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
-      highWaterBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-      lowWaterBytes: options.lowWaterBytes ?? DEFAULT_LOW_WATER_BYTES,
-    };
-    this.iceRestartAfterMs = options.iceRestartAfterMs ?? DEFAULT_ICE_RESTART_AFTER_MS;
-    this.iceRestartTimeoutMs = options.iceRestartTimeoutMs ?? DEFAULT_ICE_RESTART_TIMEOUT_MS;
   }
 
   /** Asks for a link to `peer`; answered later by onLinkUp or onLinkDown (never synchronously). */
@@ -191,23 +179,7 @@ export class WebRtcTransport {
   }
 
   stats(): TransportStats {
-    let open = 0;
-    let queuedBytes = 0;
-    let queuedMessages = 0;
-    for (const link of this.links.values()) {
-      if (link.open) open++;
-      queuedBytes += link.io?.queuedBytes ?? 0;
-      queuedMessages += link.io?.queuedMessages ?? 0;
-    }
-    return {
-      ...this.counters,
-      open,
-      connecting: this.links.size - open,
-      joinedVia: this.joinedVia,
-      queuedBytes,
-      queuedMessages,
-      lastError: this.lastError,
-    };
+    return transportStats(this.counters, this.links.values(), this.joinedVia, this.lastError);
   }
 
   // ---- links signalled by hand (invites, transport/invite.ts) -------------------------------
