@@ -12,6 +12,7 @@ import {
   type Rumor,
   type SignalData,
 } from './wire.ts';
+import { fitToWire } from './wire-fit.ts';
 
 /** Room left in a batch for the envelope and the parts' commas. */
 const BATCH_OVERHEAD_BYTES = 64;
@@ -49,8 +50,9 @@ export class Outbox {
   actions: Action[] = [];
   events: NodeEvent[] = [];
 
+  /** A message too large for one wire message goes as several (wire-fit.ts): the receiver would drop it whole. */
   send(to: PeerId, message: Message): void {
-    this.actions.push({ type: 'send', to, message });
+    for (const part of fitToWire(message)) this.actions.push({ type: 'send', to, message: part });
   }
 
   connect(peer: PeerId): void {

@@ -19,9 +19,9 @@ export interface WebRtcTransportOptions {
    * up early: the peer is dead or frozen, or the path lost the signal. Default 5000 ms.
    */
   answerTimeoutMs?: number;
-  /** The data channel's own buffer (bufferedAmount) is filled up to this; the rest waits in the link's queue. Default 1 MiB. */
+  /** The data channel's own buffer (bufferedAmount) is filled up to this; the rest waits in the link's queue. Default 32 KiB. */
   maxBufferedBytes?: number;
-  /** The channel's buffer drained to this wakes the queue ('bufferedamountlow'). Default 256 KiB. */
+  /** The channel's buffer drained to this wakes the queue ('bufferedamountlow'). Default 8 KiB. */
   lowWaterBytes?: number;
   /** Bytes that may wait in one link's queue; a send beyond is refused and counted. Default 16 MiB. */
   maxQueuedBytes?: number;

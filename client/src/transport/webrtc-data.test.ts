@@ -27,16 +27,16 @@ describe('WebRtcTransport: send queue', () => {
     const mid = transport.stats();
     expect(mid.sendsDropped).toBe(0);
     expect(mid.queuedMessages).toBeGreaterThan(0);
-    // The channel was filled up to the high-water mark (1 MiB) and no further.
-    expect(fake._channel.bufferedAmount).toBeGreaterThanOrEqual(1024 * 1024);
-    expect(fake._channel.bufferedAmount).toBeLessThan(1024 * 1024 + 3000);
-    expect(fake._channel.bufferedAmountLowThreshold).toBe(256 * 1024);
+    // The channel was filled up to the high-water mark (32 KiB) and no further.
+    expect(fake._channel.bufferedAmount).toBeGreaterThanOrEqual(32 * 1024);
+    expect(fake._channel.bufferedAmount).toBeLessThan(32 * 1024 + 3000);
+    expect(fake._channel.bufferedAmountLowThreshold).toBe(8 * 1024);
     while (transport.stats().queuedMessages > 0) fake._channel.drain();
     const sent = fake.sent.map((d) => (typeof d === 'string' ? (JSON.parse(d) as { n: number }).n : -1));
     expect(sent).toEqual(Array.from({ length: count }, (_, n) => n));
     const end = transport.stats();
     expect(end).toMatchObject({ sendsDropped: 0, messagesSent: count, queuedBytes: 0, queuedMessages: 0, linksCutForFraming: 0 });
-    // About 1 MiB went straight into the channel; the rest had to wait.
+    // About 32 KiB went straight into the channel; the rest had to wait.
     expect(end.sendsQueued).toBeGreaterThan(count / 2);
     expect(end.queueWakeups).toBeGreaterThan(2);
     expect(end.queuePeakBytes).toBeGreaterThan(3_000_000);
