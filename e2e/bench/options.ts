@@ -3,6 +3,7 @@
  * (main.ts) prints `error` and exits 2.
  */
 import { MODES, type Mode } from '../../client/src/core/options.ts';
+import { SETTING_PARAMS } from '../../client/src/ui/settings.ts';
 
 /** Modes the browser part compares; flood is always measured too, as the baseline. */
 export const BROWSER_MODES: readonly Mode[] = ['tree', 'eager', 'push-pull'];
@@ -48,6 +49,8 @@ export interface BenchOptions {
     /** Tabs loading at once while opening. */
     openConcurrency: number;
     seed: number;
+    /** Extra URL settings for the mesh's page (`signed=false`: what signing costs); '' for the page as served. */
+    meshQuery: string;
   };
   outDir: string;
 }
@@ -85,7 +88,7 @@ export function defaultOptions(cpus: number): BenchOptions {
       seed: 1,
       openConcurrency: 1,
     },
-    versus: { run: true, tabs: [24, 48], repeat: 3, updates: 20, idleMs: 10_000, openConcurrency: 2, seed: 1 },
+    versus: { run: true, tabs: [24, 48], repeat: 3, updates: 20, idleMs: 10_000, openConcurrency: 2, seed: 1, meshQuery: '' },
     outDir: 'bench-results',
   };
 }
@@ -115,6 +118,8 @@ repetitions alternate between the two; data-channel messages and links counted b
   --idle-ms MS           idle window for messages and CPU (default 10000)
   --open-concurrency C   tabs loading at once while opening (default 2)
   --versus-seed S        picks the updating tabs (default 1)
+  --mesh-query Q         URL settings for the mesh's tabs, e.g. signed=false to measure what signing
+                         costs (default none: the page as served; such a run is not the product's figure)
 
 Modes (Chromium, one context, one mesh per N; every mode on the same tabs and links):
   --skip-modes           no per-mode figures
@@ -153,6 +158,7 @@ const VALUED = [
   'idle-ms',
   'open-concurrency',
   'versus-seed',
+  'mesh-query',
   'mode-tabs',
   'browser-modes',
   'rumors',
@@ -269,6 +275,8 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
   versus.idleMs = intOf('idle-ms', 'versus', 1000, 600_000) ?? versus.idleMs;
   versus.openConcurrency = intOf('open-concurrency', 'versus', 1, 64) ?? versus.openConcurrency;
   versus.seed = intOf('versus-seed', 'versus', 0, 2 ** 31) ?? versus.seed;
+  raw = given('mesh-query', 'versus');
+  if (raw !== undefined) versus.meshQuery = meshQuery(raw);
 
   raw = given('mode-tabs', 'browser');
   if (raw !== undefined) browser.tabs = list('mode-tabs', raw, (s) => int('mode-tabs', s, 2, 200));
@@ -292,3 +300,16 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
   }
   return { kind: 'run', options };
 }
+
+/** `key=value&key=value` with known page settings only (a typo would silently measure the default page). */
+function meshQuery(raw: string): string {
+  const params = new URLSearchParams(raw);
+  const keys = [...params.keys()];
+  if (keys.length === 0) throw new BadOption(`--mesh-query: expected key=value[&key=value], got ${JSON.stringify(raw)}`);
+  for (const key of keys) {
+    if (!MESH_QUERY_KEYS.includes(key)) throw new BadOption(`--mesh-query: unknown page setting ${JSON.stringify(key)} (known: ${MESH_QUERY_KEYS.join(', ')})`);
+  }
+  return params.toString();
+}
+
+const MESH_QUERY_KEYS: readonly string[] = SETTING_PARAMS.filter((key) => key !== 'room' && key !== 'server');

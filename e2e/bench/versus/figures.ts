@@ -14,6 +14,8 @@ export interface RepetitionFigures {
   repetition: number;
   /** Per update that reached every tab: the latest arrival minus its writing. */
   updateToEveryTabMs: number[];
+  /** Links crossed by each update to the tab it reached last (systems that know; empty otherwise). */
+  hopsToLastTab?: number[];
   updates: number;
   /** Updates that reached every tab within the bound. */
   updatesComplete: number;

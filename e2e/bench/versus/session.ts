@@ -124,6 +124,7 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
     const random = seededRandom(s.seed);
     const sentBefore = sum((await counts(tabs)).map((c) => c.sent));
     const updateToEveryTabMs: number[] = [];
+    const hopsToLastTab: number[] = [];
     for (let u = 0; u < s.updates; u++) {
       const from = Math.floor(random() * n);
       const written = await system.write(tabs[from] as Page, `update ${u} from tab ${from}`);
@@ -137,17 +138,28 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
         );
       }
       const missing = arrivals.filter((a) => a === null).length;
-      if (missing === 0) updateToEveryTabMs.push(round1(Math.max(...arrivals.map((a) => a ?? 0)) - written.sentAt));
+      if (missing === 0) {
+        const last = Math.max(...arrivals.map((a) => a ?? 0));
+        updateToEveryTabMs.push(round1(last - written.sentAt));
+        const lastTab = tabs[arrivals.indexOf(last)];
+        const hops = lastTab === undefined ? null : await system.hops?.(lastTab, written.id);
+        if (typeof hops === 'number') hopsToLastTab.push(hops);
+      }
       if ((u + 1) % 5 === 0 || missing > 0) {
         progress(`  ${tag}: update ${u + 1}/${s.updates} from tab ${from}: ${missing === 0 ? `every tab in ${updateToEveryTabMs.at(-1)} ms` : `${missing} tabs missed it`}`);
       }
     }
     const sentAfter = sum((await counts(tabs)).map((c) => c.sent));
+    if (hopsToLastTab.length > 0) {
+      const sorted = [...hopsToLastTab].sort((a, b) => a - b);
+      progress(`  ${tag}: hops to the tab reached last, median ${sorted[Math.floor(sorted.length / 2)]}, max ${sorted.at(-1)}`);
+    }
     return {
       system: system.name,
       tabs: n,
       repetition: s.repetition,
       updateToEveryTabMs,
+      hopsToLastTab,
       updates: s.updates,
       updatesComplete: updateToEveryTabMs.length,
       messagesPerUpdate: round1((sentAfter - sentBefore) / s.updates),

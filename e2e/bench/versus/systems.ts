@@ -24,15 +24,20 @@ export interface SystemUnderTest {
   write(page: Page, text: string): Promise<Written>;
   /** Epoch ms when update `id` reached the page; null before. */
   receivedAt(page: Page, id: string): Promise<number | null>;
+  /** Links update `id` crossed to reach the page, where the system knows (the mesh's rumors carry it). */
+  hops?(page: Page, id: string): Promise<number | null>;
 }
 
-/** The mesh: the page as `npm start` serves it (the built client, default settings, default room). */
-export function meshSystem(clientDir: string): SystemUnderTest {
+/**
+ * The mesh: the page as `npm start` serves it (the built client, default settings, default room);
+ * `query` adds URL settings (e.g. `signed=false`, to measure what signing costs).
+ */
+export function meshSystem(clientDir: string, query = ''): SystemUnderTest {
   return {
     name: 'mesh',
     start: async () => {
       const server = await createSignalingServer({ port: 0, host: '127.0.0.1', staticDir: clientDir });
-      return { url: server.address.url, stop: () => server.close() };
+      return { url: query === '' ? server.address.url : `${server.address.url}?${query}`, stop: () => server.close() };
     },
     write: (page, text) =>
       page.evaluate((t) => {
@@ -42,6 +47,7 @@ export function meshSystem(clientDir: string): SystemUnderTest {
         return { id, sentAt: mesh.rumors().find((r) => r.id === id)?.sentAt ?? Date.now() };
       }, text),
     receivedAt: (page, id) => page.evaluate((rid) => window.__mesh?.rumors().find((r) => r.id === rid)?.receivedAt ?? null, id),
+    hops: (page, id) => page.evaluate((rid) => window.__mesh?.rumors().find((r) => r.id === rid)?.hops ?? null, id),
   };
 }
 
