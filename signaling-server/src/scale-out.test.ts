@@ -35,7 +35,8 @@ beforeAll(async () => {
 }, 20_000);
 afterAll(() => redis.stop());
 
-const h = new Harness();
+// Plain ids (unsigned joins, allowed here); signed joins are join-challenge.test.ts.
+const h = new Harness({ allowUnsigned: true });
 const clients: SignalingClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
@@ -151,7 +152,7 @@ describe('several instances over Redis', () => {
 
   it('lets a client move and keep its id when its instance is killed without a goodbye (SIGKILL)', async () => {
     const room = freshRoom();
-    const killed = await startSignalingServer({ REDIS_URL: redis.url, INSTANCE_ID: 'killed', LOG_LEVEL: 'warn' });
+    const killed = await startSignalingServer({ REDIS_URL: redis.url, INSTANCE_ID: 'killed', LOG_LEVEL: 'warn', ALLOW_UNSIGNED: '1' });
     try {
       const b = await instance('b4');
       const moving = client([killed.url, b.address.url]);
