@@ -7,7 +7,8 @@ import { peerIdOf } from '../../client/src/identity/peer-id.ts';
  * proof (base64url of the 32-byte Ed25519 public key and the 64-byte signature of joinText). The
  * id must be the key's hash (the client's own derivation, client/src/identity/peer-id.ts), so only
  * the holder of the key can join as that id, and only on the socket whose nonce it signed.
- * Verification is Node's (OpenSSL, as behind its WebCrypto), synchronous: about 50 µs a join.
+ * Verification is Node's (OpenSSL, as behind its WebCrypto), synchronous: a median of 127 µs a join
+ * (key import, id hash and verify; 5 runs of 200, load average 14 on 2 cores, 2026-12-03).
  */
 
 export type JoinCheck = 'ok' | 'bad-proof' | 'id-not-key';
