@@ -10,7 +10,10 @@
  * cost it 1-2 refusals per link each, and the flood comes last.
  */
 import type { Page } from '@playwright/test';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { challengeMessage, joinText } from '#signaling/protocol';
 import { asPeerId } from '../client/src/core/ids.ts';
+import { Identity } from '../client/src/identity/identity.ts';
 import { registerText, signalText, topologyText } from '../client/src/core/signed.ts';
 import { MAX_CLOCK_SKEW_MS } from '../client/src/core/time.ts';
 import { callHook, expect, hook, test, waitForAll, waitForMeshReady } from './fixtures.ts';
@@ -73,10 +76,16 @@ async function untilRefused(honest: readonly Page[], rogueId: string, send: () =
   );
 }
 
+/** The code of a refused join by `socket` (or 'joined'). */
+async function joinCode(socket: Socket, payload: object): Promise<string> {
+  const reply = (await socket.timeout(5_000).emitWithAck('join', payload)) as { ok: boolean; code?: string };
+  return reply.ok ? 'joined' : (reply.code ?? 'no code');
+}
+
 const send = (rogue: Page, message: unknown) => rogue.evaluate((text) => window.__rogue?.send(text), JSON.stringify({ v: 2, ...(message as object) }));
 const sign = (rogue: Page, text: string) => rogue.evaluate((t) => window.__rogue?.sign(t) ?? '', text);
 
-test('honest tabs refuse a rogue tab\'s forgeries, keep their state exact and keep delivering', async ({ context, openTabs }) => {
+test('honest tabs refuse a rogue tab\'s forgeries, keep their state exact and keep delivering', async ({ context, openTabs, server, room }) => {
   const honest = await openTabs(4);
   await waitForMeshReady(honest, 30_000);
   await installRogue(context);
@@ -111,6 +120,8 @@ test('honest tabs refuse a rogue tab\'s forgeries, keep their state exact and ke
   };
 
   const victim = asPeerId(ids[1] as string);
+  /** A real proof of the victim seen on the mesh (its public key and a signature of a rumor). */
+  let victimProof = '';
   const framer = asPeerId(ids[2] as string);
   const self = asPeerId(rogueId);
 
@@ -119,6 +130,7 @@ test('honest tabs refuse a rogue tab\'s forgeries, keep their state exact and ke
       .flatMap((m) => ((m['rumors'] as Array<Record<string, unknown>> | undefined) ?? []))
       .find((r) => r['origin'] === victim);
     if (real === undefined) throw new Error('the rogue heard no rumor of the victim');
+    victimProof = String(real['proof']);
     const forged = { ...real, seq: (real['seq'] as number) + 1, payload: 'forged' };
     const result = await send(rogue, { t: 'push', rumors: [forged], seen: [], wantFeedback: false });
     await hook(honest[1] as Page).publish('after-forgery'); // the victim's real next number still spreads
@@ -186,6 +198,40 @@ test('honest tabs refuse a rogue tab\'s forgeries, keep their state exact and ke
     const huge = await rogue.evaluate(() => window.__rogue?.send('x'.repeat(10 * 1024 * 1024)));
     const large = await rogue.evaluate(() => window.__rogue?.send(`{"v":2,"t":"ping","n":0,"pad":"${'x'.repeat(200 * 1024)}"}`));
     return `10 MB: refused by the rogue's own browser on ${huge?.refused ?? 0} links (${huge?.lastError ?? 'sent'}); 200 KB: sent on ${large?.sent ?? 0}`;
+  });
+
+  await attack("server: join with an honest tab's id (no proof, own key, its public key, its proof of a rumor)", async () => {
+    // A socket.io client against the server, as an attacker would (Node, no Origin).
+    const thief = connectClient(server.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      const nonce = await new Promise<string>((resolve, reject) => {
+        thief.once('challenge', (m: unknown) => resolve(challengeMessage.parse(m).nonce));
+        thief.once('connect_error', reject);
+      });
+      const key = Identity.fromSeed(crypto.getRandomValues(new Uint8Array(32)));
+      const text = joinText(room, victim, nonce);
+      // base64url: 32 key bytes end mid-character, so re-pack through bytes.
+      const withVictimKey = Buffer.concat([Buffer.from(victimProof, 'base64url').subarray(0, 32), Buffer.from(key.sign(text), 'base64url').subarray(32)]).toString('base64url');
+      const codes = [
+        await joinCode(thief, { room, peerId: victim }),
+        await joinCode(thief, { room, peerId: victim, proof: key.sign(text) }),
+        await joinCode(thief, { room, peerId: victim, proof: withVictimKey }),
+        await joinCode(thief, { room, peerId: victim, proof: victimProof }),
+      ];
+      expect(codes).toEqual(['unsigned', 'id-not-key', 'bad-proof', 'bad-proof']);
+      // Under its own id it gets in, and what it sends to the victim's id reaches the victim's tab.
+      expect(await joinCode(thief, { room, peerId: key.id, proof: key.sign(joinText(room, key.id, nonce)) })).toBe('joined');
+      const victimTab = honest[1] as Page;
+      const received = (await callHook(victimTab, 'diagnostics')).serverSignalsReceived;
+      const ack = (await thief.timeout(5_000).emitWithAck('signal', { to: victim, data: { type: 'answer', sdp: 'v=0\r\n' } })) as { ok: boolean };
+      expect(ack.ok).toBe(true);
+      await expect.poll(async () => (await callHook(victimTab, 'diagnostics')).serverSignalsReceived, { timeout: 10_000 }).toBe(received + 1);
+      const metrics = await (await fetch(new URL('/metrics', server.url))).text();
+      const count = (reason: string) => Number(/\S+$/.exec(metrics.split('\n').find((l) => l.startsWith('signaling_rejections_total') && l.includes(`"${reason}"`)) ?? '')?.[0]);
+      return `codes ${codes.join(', ')}; /metrics unsigned ${count('unsigned')}, id-not-key ${count('id-not-key')}, bad-proof ${count('bad-proof')}; a signal to the victim's id reached the victim's tab`;
+    } finally {
+      thief.disconnect();
+    }
   });
 
   // The flood: 10,000 pings a second into one link while an honest tab publishes 10 rumors.

@@ -22,6 +22,8 @@ export interface MainConfig {
   /** Undefined: the server's defaults. */
   maxSocketsPerAddress: number | undefined;
   addressEventsPerSec: number | undefined;
+  /** ALLOW_UNSIGNED=1: joins without a key's proof are accepted too. */
+  allowUnsigned: boolean;
 }
 
 /** `help`: print USAGE to stdout and exit 0. */
@@ -48,6 +50,7 @@ Environment (flags win over PORT and HOST):
   SHUTDOWN_MS     on SIGTERM, clients are told to move and cut after this (default 5000)
   MAX_SOCKETS_PER_ADDRESS   live sockets from one address (default 256)
   ADDRESS_EVENTS_PER_SEC    requests per second from one address (default 1000)
+  ALLOW_UNSIGNED  1: also accept joins without a signed challenge (peers with signing off); default 0
 
 Endpoints: GET /healthz (liveness, Redis state), GET /metrics (Prometheus text).`;
 
@@ -170,5 +173,8 @@ function parseOperations(env: Readonly<Record<string, string | undefined>>): Omi
   if (typeof maxSocketsPerAddress === 'string') return maxSocketsPerAddress;
   const addressEventsPerSec = limit('ADDRESS_EVENTS_PER_SEC');
   if (typeof addressEventsPerSec === 'string') return addressEventsPerSec;
-  return { redisUrl, instanceId, iceServers, turn, logLevel, shutdownMs, maxSocketsPerAddress, addressEventsPerSec };
+  const unsignedRaw = pick(env['ALLOW_UNSIGNED']) ?? '0';
+  if (unsignedRaw !== '0' && unsignedRaw !== '1') return `ALLOW_UNSIGNED must be 0 or 1, got ${JSON.stringify(unsignedRaw)}`;
+  const allowUnsigned = unsignedRaw === '1';
+  return { redisUrl, instanceId, iceServers, turn, logLevel, shutdownMs, maxSocketsPerAddress, addressEventsPerSec, allowUnsigned };
 }

@@ -9,6 +9,7 @@ import {
   type SignalAck,
   type SignalMessage,
 } from '#signaling/protocol';
+import { checkJoinProof } from './join-proof.ts';
 import type { Random, RoomRegistry, SocketRef } from './registry.ts';
 
 /**
@@ -25,6 +26,9 @@ export const REJECT_REASONS = [
   'not-joined',
   'already-joined',
   'id-taken',
+  'unsigned',
+  'bad-proof',
+  'id-not-key',
   'unknown-peer',
   'self-signal',
   'internal',
@@ -41,6 +45,8 @@ export type Member = { room: string; peerId: string };
 
 export interface Session {
   readonly socket: SocketRef;
+  /** This socket's challenge (sent to it on connect): what a signed join must sign. */
+  readonly nonce: string;
   /** Set by the glue from an outcome's `joined`; one membership per socket. */
   member: Member | undefined;
 }
@@ -64,13 +70,20 @@ export interface HandlerDeps {
   introductions: number;
   /** ICE configuration for a joining peer (TURN credentials are minted per peer). */
   iceServers: (peerId: string) => IceServer[];
+  /** Joins without a proof are accepted (any id, first come): for rooms of unsigned peers only. */
+  allowUnsigned: boolean;
+  /**
+   * Ends the socket `holder` because the key's owner proved itself on another: true when it is
+   * gone now (this instance's), false when it was asked to go (another instance's).
+   */
+  evict: (holder: SocketRef) => Promise<boolean>;
 }
 
 export type EventName = 'join' | 'introduce' | 'signal';
 export type Handler = (session: Session, payload: unknown) => Promise<Outcome>;
 
 export function reject(error: string, reason: RejectReason, bad = true): Outcome {
-  return { reply: { ok: false, error }, rejected: { reason, bad } };
+  return { reply: { ok: false, error, code: reason }, rejected: { reason, bad } };
 }
 
 export function createHandlers(deps: HandlerDeps): Record<EventName, Handler> {
@@ -83,9 +96,23 @@ export function createHandlers(deps: HandlerDeps): Record<EventName, Handler> {
       if (!req.success) return reject(`invalid join: ${describeIssues(req.error)}`, 'invalid-payload');
       const current = session.member;
       if (current) return reject(`already joined room "${current.room}" as "${current.peerId}"`, 'already-joined');
-      const { room, peerId } = req.data;
+      const { room, peerId, proof } = req.data;
+      if (proof === undefined) {
+        if (!deps.allowUnsigned) return reject('this server takes signed joins only: sign the challenge with your key', 'unsigned');
+      } else {
+        const check = checkJoinProof(room, peerId, session.nonce, proof);
+        if (check === 'id-not-key') return reject(`peerId "${peerId}" is not the id of the key in the proof`, 'id-not-key');
+        if (check === 'bad-proof') return reject("proof is not the key's signature of this socket's challenge", 'bad-proof');
+      }
       if (!(await deps.registry.claim(room, peerId, session.socket))) {
-        return reject(`peerId "${peerId}" is already in room "${room}"`, 'id-taken', false);
+        // The key's owner takes its id back from whoever holds it: its own dropped socket the
+        // server has not noticed yet, or an unsigned squatter. One id, one socket.
+        const holder = proof === undefined ? undefined : await deps.registry.holder(room, peerId);
+        const taken = holder === undefined || holder === session.socket || !(await deps.evict(holder));
+        if (!taken && holder !== undefined) await deps.registry.release(room, peerId, holder);
+        if (taken || !(await deps.registry.claim(room, peerId, session.socket))) {
+          return reject(`peerId "${peerId}" is already in room "${room}"`, 'id-taken', false);
+        }
       }
       const joined = { room, peerId };
       const introductions = await introductionsFor(joined);

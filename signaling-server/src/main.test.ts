@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from './config.ts';
-import { join as joinRoom, once } from './test-helpers.ts';
+import { challengeMessage } from '#signaling/protocol';
+import { Identity } from '../../client/src/identity/identity.ts';
+import { join as joinRoom, once, signedJoin } from './test-helpers.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -71,8 +73,13 @@ describe('main.ts', () => {
     const url = /http:\/\/\S+:\d+\//.exec(line)?.[0] ?? '';
     const socket = connectClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
     try {
+      const challenge = once<[unknown]>(socket, 'challenge', START_MS);
       await once(socket, 'connect', START_MS);
-      expect(await joinRoom(socket, 'r', 'p')).toEqual({ ok: true, introductions: [] });
+      // Signed joins only by default: a plain id is refused, the key's own id with its proof joins.
+      expect(await joinRoom(socket, 'r', 'p')).toMatchObject({ ok: false, code: 'unsigned' });
+      const { nonce } = challengeMessage.parse((await challenge)[0]);
+      const identity = Identity.fromSeed(new Uint8Array(32).fill(7));
+      expect(await signedJoin(socket, 'r', identity, nonce)).toEqual({ ok: true, introductions: [] });
     } finally {
       socket.disconnect();
     }
@@ -103,7 +110,7 @@ describe('main.ts', () => {
   }, 20_000);
 });
 
-const OPS_DEFAULTS = { redisUrl: undefined, instanceId: undefined, iceServers: [], turn: undefined, logLevel: 'info', shutdownMs: 5000, maxSocketsPerAddress: undefined, addressEventsPerSec: undefined };
+const OPS_DEFAULTS = { redisUrl: undefined, instanceId: undefined, iceServers: [], turn: undefined, logLevel: 'info', shutdownMs: 5000, maxSocketsPerAddress: undefined, addressEventsPerSec: undefined, allowUnsigned: false };
 
 describe('parseConfig', () => {
   const parse = (env: Record<string, string>, argv: string[] = []) => parseConfig(env, argv, '/default/dist');
@@ -125,6 +132,7 @@ describe('parseConfig', () => {
       TURN_TTL_SEC: '60',
       LOG_LEVEL: 'warn',
       SHUTDOWN_MS: '100',
+      ALLOW_UNSIGNED: '1',
     });
     expect(result).toMatchObject({
       ok: true,
@@ -135,6 +143,7 @@ describe('parseConfig', () => {
         turn: { urls: ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'], secret: 'k', ttlSec: 60 },
         logLevel: 'warn',
         shutdownMs: 100,
+        allowUnsigned: true,
       },
     });
   });
@@ -154,6 +163,7 @@ describe('parseConfig', () => {
     expect(error({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL must be one of/);
     expect(error({ SHUTDOWN_MS: '-5' })).toMatch(/^SHUTDOWN_MS must be/);
     expect(error({ INSTANCE_ID: 'a b' })).toMatch(/^INSTANCE_ID must match/);
+    expect(error({ ALLOW_UNSIGNED: 'yes' })).toMatch(/^ALLOW_UNSIGNED must be 0 or 1/);
   });
 
   it('reads env and flags, flags winning', () => {

@@ -73,6 +73,7 @@ try {
     turn: config.turn,
     logger,
     shutdownMs: config.shutdownMs,
+    allowUnsigned: config.allowUnsigned,
     ...(config.maxSocketsPerAddress !== undefined ? { maxSocketsPerAddress: config.maxSocketsPerAddress } : {}),
     ...(config.addressEventsPerSec !== undefined ? { addressEventsPerSec: config.addressEventsPerSec } : {}),
   });

@@ -58,7 +58,14 @@ const request = <T extends z.core.$ZodLooseShape>(shape: T) =>
     error: (iss) => (iss.code === 'invalid_type' ? 'payload must be an object' : undefined),
   });
 
-export const joinRequest = request({ room: roomSchema, peerId: peerIdSchema });
+/** A join proof: base64url(Ed25519 public key || signature of joinText), 96 bytes = 128 characters. */
+export const JOIN_PROOF_PATTERN = /^[A-Za-z0-9_-]{128}$/;
+export const joinRequest = request({
+  room: roomSchema,
+  peerId: peerIdSchema,
+  /** Absent: an unsigned join, accepted only by a server configured to allow them. */
+  proof: requiredString('a string').regex(JOIN_PROOF_PATTERN, 'must be 128 base64url characters').optional(),
+});
 export const introduceRequest = request({});
 export const signalRequest = request({ to: peerIdSchema, data: signalData });
 
@@ -70,10 +77,28 @@ export type IntroduceRequest = z.infer<typeof introduceRequest>;
 export type SignalRequest = z.infer<typeof signalRequest>;
 export type SignalMessage = z.infer<typeof signalMessage>;
 
-/** Reply to a client request: success with extra fields `T`, or a human-readable error. */
+/** Reply to a client request: success with extra fields `T`, or a human-readable error and its code. */
 export type Ack<T extends object = Record<never, never>> =
   | ({ ok: true } & T)
-  | { ok: false; error: string };
+  | { ok: false; error: string; code?: string | undefined };
+
+/**
+ * Server -> client, once, right after connecting: the nonce a signed join must sign. Fresh per
+ * socket, so a proof seen once (by a relay, a log) cannot join any other socket.
+ */
+export const challengeMessage = z.strictObject({ nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
+export type ChallengeMessage = z.infer<typeof challengeMessage>;
+
+/**
+ * What a signed join signs: the mesh's signing domain and a kind of its own (the texts of
+ * client/src/core/signed.ts), so no join proof is ever a valid rumor, entry or signal proof.
+ */
+export function joinText(room: string, peerId: string, nonce: string): string {
+  return JSON.stringify(['gossip-mesh/1', 'join', room, peerId, nonce]);
+}
+
+/** Join refusals a client should not retry as they are: it must change what it sends. */
+export const PERMANENT_JOIN_CODES: readonly string[] = ['unsigned', 'bad-proof', 'id-not-key'];
 
 /** An RTCIceServer as handed to clients at join (STUN, or TURN with minted credentials). */
 export const iceServerSchema = z.strictObject({
@@ -83,7 +108,7 @@ export const iceServerSchema = z.strictObject({
 });
 export type IceServer = z.infer<typeof iceServerSchema>;
 
-const ackFailure = z.object({ ok: z.literal(false), error: z.string() });
+const ackFailure = z.object({ ok: z.literal(false), error: z.string(), code: z.string().max(64).optional() });
 const introductionsAck = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), introductions: z.array(peerIdSchema) }),
   ackFailure,
@@ -116,6 +141,7 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
+  challenge: (message: ChallengeMessage) => void;
   signal: (message: SignalMessage) => void;
   move: (message: MoveMessage) => void;
 }

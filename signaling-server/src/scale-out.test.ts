@@ -5,7 +5,8 @@ import { SignalingClient } from '../../client/src/transport/signaling.ts';
 import { redisServer, type RedisProcess } from '../../e2e/redis.ts';
 import { startSignalingServer } from '../../e2e/server.ts';
 import type { SignalingServer } from './server.ts';
-import { Harness, introduce, nextSignal, signal } from './test-helpers.ts';
+import { Identity } from '../../client/src/identity/identity.ts';
+import { Harness, introduce, nextSignal, once, signal, signedJoin } from './test-helpers.ts';
 
 /**
  * Several instances sharing rooms through a real redis-server (started here on a free port,
@@ -35,7 +36,8 @@ beforeAll(async () => {
 }, 20_000);
 afterAll(() => redis.stop());
 
-const h = new Harness();
+// Plain ids (unsigned joins, allowed here); signed joins are join-challenge.test.ts.
+const h = new Harness({ allowUnsigned: true });
 const clients: SignalingClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
@@ -149,9 +151,30 @@ describe('several instances over Redis', () => {
     expect([...seen].sort()).toEqual(['x1', 'x2', 'y1']);
   }, 40_000);
 
+  it('the key\'s owner takes its id back from its stale socket on another instance', async () => {
+    const [a, b] = [await instance('a5'), await instance('b5')];
+    await waitFor('redis up on both', () => a.redis() === 'up' && b.redis() === 'up');
+    const room = freshRoom();
+    const owner = Identity.fromSeed(new Uint8Array(32).fill(5));
+    const stale = await h.signedMember(a, room, owner);
+    const cut = once<[string]>(stale.socket, 'disconnect', WAIT_MS);
+    const fresh = await h.client(b);
+    // a's socket is asked to go (through the adapter); until a releases the id, b says it is taken.
+    expect(await signedJoin(fresh, room, owner)).toMatchObject({ ok: false, code: 'id-taken' });
+    expect((await cut)[0]).toBe('io server disconnect');
+    let joined = false;
+    await waitFor('the id on b', async () => (joined = (await signedJoin(fresh, room, owner)).ok));
+    expect(joined).toBe(true);
+    const senderKey = Identity.fromSeed(new Uint8Array(32).fill(6));
+    const sender = await h.signedMember(a, room, senderKey);
+    const arrived = nextSignal(fresh);
+    expect(await signal(sender.socket, owner.id, { n: 5 })).toEqual({ ok: true });
+    expect(await arrived).toEqual({ from: senderKey.id, data: { n: 5 } });
+  }, 30_000);
+
   it('lets a client move and keep its id when its instance is killed without a goodbye (SIGKILL)', async () => {
     const room = freshRoom();
-    const killed = await startSignalingServer({ REDIS_URL: redis.url, INSTANCE_ID: 'killed', LOG_LEVEL: 'warn' });
+    const killed = await startSignalingServer({ REDIS_URL: redis.url, INSTANCE_ID: 'killed', LOG_LEVEL: 'warn', ALLOW_UNSIGNED: '1' });
     try {
       const b = await instance('b4');
       const moving = client([killed.url, b.address.url]);

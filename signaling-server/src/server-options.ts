@@ -37,6 +37,12 @@ export interface SignalingServerOptions {
   maxBadPayloads: number;
   /** Where rooms live. Default: in memory, or in Redis when `redisUrl` is set. */
   registry: RoomRegistry | undefined;
+  /**
+   * Accept joins without a proof (peers running with signing off, `?signed=false`): any id, first
+   * come. A signed join still takes its id back from an unsigned holder. Default false: every join
+   * signs this socket's challenge with the key its id is derived from.
+   */
+  allowUnsigned: boolean;
   /** Random source for introductions. Default Math.random. */
   random: Random;
   /** With it, rooms live in Redis and sockets reach other instances' (socket.io Redis adapter). Default: none. */
@@ -70,6 +76,7 @@ export const DEFAULT_SIGNALING_OPTIONS: Readonly<SignalingServerOptions> = {
   maxQueuedBytes: 1024 * 1024,
   maxBadPayloads: 5,
   registry: undefined,
+  allowUnsigned: false,
   random: Math.random,
   redisUrl: undefined,
   instanceId: `${hostname().replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60)}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
@@ -98,6 +105,7 @@ const optionsSchema = z.object({
   maxQueuedBytes: z.number().int().min(1024),
   maxBadPayloads: z.number().int().min(0),
   registry: obj<RoomRegistry>().optional(),
+  allowUnsigned: z.boolean(),
   random: fn<Random>(),
   redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   instanceId: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must match [A-Za-z0-9_.-]{1,100}'),

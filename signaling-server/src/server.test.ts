@@ -3,7 +3,8 @@ import { MAX_SIGNAL_BYTES } from '#signaling/protocol';
 import { createSignalingServer } from './server.ts';
 import { Harness, introduce, join, nextSignal, once, recordSignals, request, signal } from './test-helpers.ts';
 
-const h = new Harness();
+// Plain ids (unsigned joins, allowed here): these tests are the relay's; join-challenge.test.ts signs.
+const h = new Harness({ allowUnsigned: true });
 afterEach(() => h.cleanup());
 
 describe('options', () => {
@@ -118,7 +119,7 @@ describe('signal relay', () => {
     const a = await h.member(server, 'r1', 'a');
     await h.member(server, 'r2', 'elsewhere');
     const reply = await signal(a.socket, 'elsewhere', { type: 'offer' });
-    expect(reply).toEqual({ ok: false, error: expect.stringMatching(/unknown peer/) });
+    expect(reply).toEqual({ ok: false, error: expect.stringMatching(/unknown peer/), code: 'unknown-peer' });
     expect(await signal(a.socket, 'nobody', {})).toMatchObject({ ok: false });
     expect(server.stats().badPayloads).toBe(0);
   });

@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { describeIssues, type ClientToServerEvents, type ServerToClientEvents } from '#signaling/protocol';
 import { createAdmission, queuedBytes } from './admission.ts';
+import { newNonce } from './join-proof.ts';
 import { createHandlers, reject as refusal, route, type Member, type Outcome, type RejectReason, type Session } from './handlers.ts';
 import { originAllowed } from './limits.ts';
 import { countRejection, createMetrics } from './metrics.ts';
@@ -80,6 +81,18 @@ export async function createSignalingServer(
     random: opts.random,
     introductions: opts.introductions,
     iceServers: (peerId) => iceServersFor(opts.iceServers, opts.turn, peerId, opts.now()),
+    allowUnsigned: opts.allowUnsigned,
+    evict: async (holder) => {
+      log.info({ event: 'evict', socket: holder }, 'the id\'s key proved itself on another socket');
+      const local = io.sockets.sockets.get(holder);
+      if (local) {
+        local.disconnect(true);
+        return true;
+      }
+      // Another instance's socket (Redis adapter): it goes and releases the id; the owner's retry gets it.
+      io.in(holder).disconnectSockets(true);
+      return false;
+    },
   });
 
   let draining = false;
@@ -170,7 +183,9 @@ export async function createSignalingServer(
     metrics.connections.inc();
     const address = socket.handshake.address;
     log.info({ event: 'connect', socket: socket.id, address, origin: socket.handshake.headers.origin ?? null, transport: socket.conn.transport.name }, 'connect');
-    const session: Session = { socket: socket.id, member: undefined };
+    const session: Session = { socket: socket.id, nonce: newNonce(), member: undefined };
+    // Before any request can arrive: a signed join signs this socket's nonce.
+    socket.emit('challenge', { nonce: session.nonce });
     let badPayloads = 0;
     /** Requests of one socket run one at a time, in order, though the registry is async. */
     let queue: Promise<void> = Promise.resolve();
@@ -197,7 +212,7 @@ export async function createSignalingServer(
       } catch (err: unknown) {
         // A bug or a store failure must cost this one request, not the process or other sockets.
         log.error({ event: 'handler-error', socket: socket.id, err }, 'handler error');
-        outcome = { reply: { ok: false, error: 'internal error' }, rejected: { reason: 'internal', bad: false } };
+        outcome = { reply: { ok: false, error: 'internal error', code: 'internal' }, rejected: { reason: 'internal', bad: false } };
       }
       if (outcome.joined) {
         if (socket.connected) {
@@ -225,7 +240,7 @@ export async function createSignalingServer(
       if (!admission.requestAllowed(socket.id, address, opts.now())) {
         // Refused before queueing, so a flood costs no memory; it counts towards the cut-off.
         const last = args.at(-1);
-        if (typeof last === 'function') (last as (reply: unknown) => void)({ ok: false, error: 'rate limited: slow down' });
+        if (typeof last === 'function') (last as (reply: unknown) => void)({ ok: false, error: 'rate limited: slow down', code: 'rate-limited' });
         reject('rate-limited');
         countBad();
         return;

@@ -1,5 +1,17 @@
 import { io as connectClient, type Socket } from 'socket.io-client';
-import { introduceAck, joinAck, signalAck, signalMessage, type IntroduceAck, type JoinAck, type SignalAck, type SignalMessage } from '#signaling/protocol';
+import {
+  challengeMessage,
+  introduceAck,
+  joinAck,
+  joinText,
+  signalAck,
+  signalMessage,
+  type IntroduceAck,
+  type JoinAck,
+  type SignalAck,
+  type SignalMessage,
+} from '#signaling/protocol';
+import type { Identity } from '../../client/src/identity/identity.ts';
 import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server.ts';
 
 /** Every wait is bounded so a broken server fails a test instead of hanging it. */
@@ -24,13 +36,21 @@ export function once<T extends unknown[]>(
   });
 }
 
-/** Starts servers and clients and tears all of them down in `cleanup()` (call from afterEach). */
+/** Each client's challenge nonce, as the server sent it right after connecting. */
+const challenges = new WeakMap<Socket, Promise<string>>();
+
+/**
+ * Starts servers and clients and tears all of them down in `cleanup()` (call from afterEach).
+ * `defaults` go to every server it starts (tests of the relay use plain ids: `allowUnsigned`).
+ */
 export class Harness {
   private readonly servers: SignalingServer[] = [];
   private readonly clients: Socket[] = [];
 
+  constructor(private readonly defaults: Partial<SignalingServerOptions> = {}) {}
+
   async server(options: Partial<SignalingServerOptions> = {}): Promise<SignalingServer> {
-    const server = await createSignalingServer(options);
+    const server = await createSignalingServer({ ...this.defaults, ...options });
     this.servers.push(server);
     return server;
   }
@@ -43,8 +63,20 @@ export class Harness {
       forceNew: true,
     });
     this.clients.push(socket);
+    // Listened for before the connection is up: the server sends it at once.
+    const nonce = once<[unknown]>(socket, 'challenge').then(([message]) => challengeMessage.parse(message).nonce);
+    nonce.catch(() => undefined); // a test that never asks for it must not see it time out
+    challenges.set(socket, nonce);
     await once(socket, 'connect');
     return socket;
+  }
+
+  /** A client that has joined `room` with `identity`'s id, signing its challenge. */
+  async signedMember(server: SignalingServer, room: string, identity: Identity): Promise<{ socket: Socket; introductions: string[] }> {
+    const socket = await this.client(server);
+    const reply = await signedJoin(socket, room, identity);
+    if (!reply.ok) throw new Error(`signed join ${room}/${identity.id} failed: ${reply.error}`);
+    return { socket, introductions: reply.introductions };
   }
 
   /** A client that has joined `room` as `peerId`; returns its join introductions too. */
@@ -68,6 +100,20 @@ export async function request(socket: Socket, event: string, ...args: unknown[])
 
 export async function join(socket: Socket, room: string, peerId: string): Promise<JoinAck> {
   return joinAck.parse(await request(socket, 'join', { room, peerId }));
+}
+
+/** The challenge nonce the server sent this client (a client made by Harness.client). */
+export function challengeOf(socket: Socket): Promise<string> {
+  const nonce = challenges.get(socket);
+  if (nonce === undefined) throw new Error('not a Harness client');
+  return nonce;
+}
+
+/** Joins as `identity`'s id with its proof over this socket's challenge (or `nonce`, to forge). */
+export async function signedJoin(socket: Socket, room: string, identity: Identity, nonce?: string): Promise<JoinAck> {
+  const signed = nonce ?? (await challengeOf(socket));
+  const proof = identity.sign(joinText(room, identity.id, signed));
+  return joinAck.parse(await request(socket, 'join', { room, peerId: identity.id, proof }));
 }
 
 export async function introduce(socket: Socket): Promise<IntroduceAck> {

@@ -15,7 +15,8 @@ export const USAGE = `usage:
                                               change; each line typed on stdin is published
                                               ("/add N" adds to the counter, "/set TEXT" sets the register)
                                               signed with a fresh key (its hash is the id); --peer-id
-                                              runs it unsigned under the id given
+                                              runs it unsigned under the id given (the server must
+                                              allow unsigned joins: ALLOW_UNSIGNED=1)
   gossip-mesh --help`;
 
 const fail = (error: string): ParseResult => ({ ok: false, error: `${error}\n${USAGE}` });

@@ -116,6 +116,8 @@ export class MeshDriver implements MeshClient {
     const explicitIce = settings.iceServers !== undefined;
     this.signaling = new SignalingClient({
       ...(url !== undefined ? { url } : {}),
+      // A signed peer proves its key to the server too, so no other socket can join as its id.
+      ...(identity !== undefined ? { prove: (text: string) => identity.sign(text) } : {}),
       ...(settings.servers !== undefined && settings.servers.length > 0 ? { urls: settings.servers } : {}),
       // The server's STUN/TURN (with minted credentials) for the links made after the join.
       onIceServers: (servers) => {

@@ -2,9 +2,12 @@ import { io, type Socket } from 'socket.io-client';
 import { isPeerId, type PeerId } from '../core/ids.ts';
 import { signalDataSchema, type SignalData } from '../core/wire.ts';
 import {
+  challengeMessage,
   describeIssues,
   introduceAck,
   joinAck,
+  joinText,
+  PERMANENT_JOIN_CODES,
   moveMessage,
   peerIdSchema,
   roomSchema,
@@ -45,6 +48,12 @@ export interface SignalingOptions {
   onConnectionChange?: (connected: boolean) => void;
   /** Introductions from a join after a reconnection (the first join's come from `join()`). */
   onRejoin?: (introductions: PeerId[]) => void;
+  /**
+   * Signs a join: this peer's proof (Identity.sign) over the server's challenge, so the server
+   * binds the socket to the key the id is derived from. Without it the join is unsigned, which
+   * only a server started with ALLOW_UNSIGNED=1 accepts.
+   */
+  prove?: (text: string) => string;
   /** Overrides the socket factory (tests). */
   connect?: (url: string | undefined) => Socket;
 }
@@ -71,7 +80,7 @@ const DEFAULT_ACK_TIMEOUT_MS = 5000;
 /** A refused join (e.g. the server still holds our previous socket) is retried this often. */
 const REJOIN_RETRY_MS = [500, 1000, 2000, 4000, 8000] as const;
 
-type Reply<T> = { ok: true; value: T } | { ok: false; error: string; timedOut?: true };
+type Reply<T> = { ok: true; value: T } | { ok: false; error: string; code?: string; timedOut?: true };
 
 /** RTCIceServer with exactOptionalPropertyTypes: absent fields stay absent. */
 function toRtc(server: IceServer): RTCIceServer {
@@ -96,6 +105,10 @@ export class SignalingClient {
   private joinedOn: string | null = null;
   private joinInFlight = false;
   private joinAttempts = 0;
+  /** The current connection's challenge (a signed join waits for it); cleared on disconnect. */
+  private nonce: { socketId: string; nonce: string } | null = null;
+  /** The server refused the join for good (e.g. it wants signed joins and this one is not). */
+  private refusedFor: string | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private firstJoin: ((introductions: PeerId[]) => void) | null = null;
   private closed = false;
@@ -145,6 +158,7 @@ export class SignalingClient {
       this.counters.disconnects++;
       this.counters.lastError = `disconnected: ${String(reason)}`;
       this.joinedOn = null;
+      this.nonce = null;
       this.options.onConnectionChange?.(false);
       // socket.io does not reconnect after the server dropped us on purpose: move on (or retry).
       if (reason === 'io server disconnect') this.failover();
@@ -153,6 +167,15 @@ export class SignalingClient {
       this.counters.lastError = `connect error: ${error instanceof Error ? error.message : String(error)}`;
       this.connectErrors++;
       if (this.connectErrors >= this.failoverAfter && this.urls.length > 1) this.failover();
+    });
+    socket.on('challenge', (...args: unknown[]) => {
+      const parsed = args.length === 1 ? challengeMessage.safeParse(args[0]) : null;
+      if (parsed === null || !parsed.success || socket.id === undefined) {
+        this.bad('malformed challenge event');
+        return;
+      }
+      this.nonce = { socketId: socket.id, nonce: parsed.data.nonce };
+      this.sendJoin();
     });
     socket.on('signal', (...args: unknown[]) => this.onSignalEvent(args));
     socket.on('move', (...args: unknown[]) => {
@@ -164,8 +187,8 @@ export class SignalingClient {
       this.failover();
     });
     socket.onAny((event: unknown) => {
-      // `signal` and `move` are the only events the server sends; anything else is a bad payload.
-      if (event !== 'signal' && event !== 'move') this.bad(`unknown event ${JSON.stringify(String(event)).slice(0, 80)}`);
+      // `challenge`, `signal` and `move` are the only events the server sends; anything else is a bad payload.
+      if (event !== 'challenge' && event !== 'signal' && event !== 'move') this.bad(`unknown event ${JSON.stringify(String(event)).slice(0, 80)}`);
     });
     return socket;
   }
@@ -182,6 +205,7 @@ export class SignalingClient {
       this.options.onConnectionChange?.(false);
     }
     this.joinInFlight = false;
+    this.nonce = null;
     this.connectErrors = 0;
     this.urlIndex = (this.urlIndex + 1) % this.urls.length;
     if (this.urls.length > 1) this.counters.failovers++;
@@ -199,6 +223,11 @@ export class SignalingClient {
 
   stats(): SignalingStats {
     return { ...this.counters };
+  }
+
+  /** Why the server refused to let this peer join for good (no retry), or null. */
+  get refused(): string | null {
+    return this.refusedFor;
   }
 
   /**
@@ -261,14 +290,19 @@ export class SignalingClient {
   private sendJoin(): void {
     const membership = this.membership;
     const socketId = this.socket.id ?? null;
-    if (this.closed || membership === null || !this.socket.connected || this.joinInFlight) return;
+    if (this.closed || membership === null || !this.socket.connected || this.joinInFlight || this.refusedFor !== null) return;
     if (socketId !== null && this.joinedOn === socketId) return;
+    // A signed join signs this connection's challenge; it arrives right after 'connect'.
+    const nonce = this.nonce !== null && this.nonce.socketId === socketId ? this.nonce.nonce : null;
+    const prove = this.options.prove;
+    if (prove !== undefined && nonce === null) return;
+    const payload = prove === undefined || nonce === null ? membership : { ...membership, proof: prove(joinText(membership.room, membership.peerId, nonce)) };
     this.joinInFlight = true;
     const socket = this.socket;
-    void this.request('join', membership, (raw) => {
+    void this.request('join', payload, (raw) => {
       const parsed = joinAck.safeParse(raw);
       if (!parsed.success) return null;
-      if (!parsed.data.ok) return { ok: false, error: parsed.data.error };
+      if (!parsed.data.ok) return { ok: false, error: parsed.data.error, ...(parsed.data.code !== undefined ? { code: parsed.data.code } : {}) };
       return { ok: true, value: { introductions: parsed.data.introductions, iceServers: parsed.data.iceServers ?? [] } };
     }).then((reply) => {
       // A failover replaced the socket meanwhile: the new one joins on its own.
@@ -276,6 +310,12 @@ export class SignalingClient {
       this.joinInFlight = false;
       if (this.closed) return;
       if (!reply.ok) {
+        // Signing off against a server that wants signed joins (or a key that is not ours): no retry helps.
+        if (reply.code !== undefined && PERMANENT_JOIN_CODES.includes(reply.code)) {
+          this.refusedFor = `join refused (${reply.code}): ${reply.error}`;
+          this.counters.lastError = this.refusedFor;
+          return;
+        }
         // E.g. "peerId already in room": the server has not noticed our old socket dropped yet.
         // An ack timeout means a broken connection: socket.io reconnects and we join again then.
         if (this.socket.connected && this.socket.id === socketId && reply.timedOut !== true) {

@@ -56,8 +56,8 @@ export interface WebRtcTransportOptions {
   onData: (peer: PeerId, data: string | Uint8Array) => void;
   /** A WebRTC implementation for Node (e.g. @roamhq/wrtc); browsers use their own. */
   wrtc?: NonNullable<SimplePeer.Options['wrtc']>;
-  /** Builds the simple-peer instance (tests may inject a fake). */
-  createPeer?: (options: SimplePeer.Options) => SimplePeer.Instance;
+  /** Builds the simple-peer instance of the link to `peer` (tests may inject a fake). */
+  createPeer?: (options: SimplePeer.Options, peer: PeerId) => SimplePeer.Instance;
 }
 
 export interface TransportStats {

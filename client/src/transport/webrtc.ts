@@ -259,7 +259,7 @@ export class WebRtcTransport {
       offerOptions: link.offerOptions,
       ...(this.options.wrtc !== undefined ? { wrtc: this.options.wrtc } : {}),
     };
-    const instance = this.options.createPeer?.(options) ?? new SimplePeer(options);
+    const instance = this.options.createPeer?.(options, link.peer) ?? new SimplePeer(options);
     const current = (): boolean => this.links.get(link.peer) === link && !link.closed;
     instance.on('signal', (raw: unknown) => {
       if (!current()) return;
