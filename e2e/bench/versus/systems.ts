@@ -36,7 +36,9 @@ export function meshSystem(clientDir: string, query = ''): SystemUnderTest {
   return {
     name: 'mesh',
     start: async () => {
-      const server = await createSignalingServer({ port: 0, host: '127.0.0.1', staticDir: clientDir });
+      // Tabs that do not sign cannot answer the server's join challenge: such a run needs a server that lets them in.
+      const allowUnsigned = new URLSearchParams(query).get('signed') === 'false';
+      const server = await createSignalingServer({ port: 0, host: '127.0.0.1', staticDir: clientDir, allowUnsigned });
       return { url: query === '' ? server.address.url : `${server.address.url}?${query}`, stop: () => server.close() };
     },
     write: (page, text) =>
