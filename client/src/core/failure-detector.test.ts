@@ -216,4 +216,18 @@ describe('FailureDetector: helpers that are dead too', () => {
     expect(run(true)).toBeGreaterThan(0); // h is alive and did not answer our request: maybe we are slow
     expect(run(false)).toBe(0); // h is as silent as t: it is dead too, we are not slow
   });
+
+  it('a helper last heard before our request (it crashed with the target, and we have not probed it yet) does not raise local health', () => {
+    const { detector, clock, dead, sentTo } = lone([id('h')]);
+    detector.watch(id('t'), 0);
+    detector.watch(id('h'), 0);
+    while (dead.length === 0 && clock.now < 30_000) {
+      clock.now += PERIOD;
+      if (clock.now <= 1250) detector.heard(id('h'), clock.now); // h talks until the moment we ask it, then dies
+      detector.tick(clock.now);
+    }
+    expect(sentTo(id('h'), 'probe-req')).toBe(1);
+    expect(dead[0]).toBe(id('t'));
+    expect(detector.localHealth()).toBe(0);
+  });
 });

@@ -338,9 +338,10 @@ export class FailureDetector {
         for (const helper of helpers) this.out.send(helper, { t: 'probe-req', n: probe.n, target: peer });
         return;
       }
-    } else if ([...probe.helpers].some((h) => !probe.nacked.has(h) && !this.doubtful(h))) {
+    } else if ([...probe.helpers].some((h) => !probe.nacked.has(h) && this.heardSince(h, probe.sentAt))) {
       // A helper that did not even nack: the slow one may be us (Lifeguard), so wait longer from now on.
-      // Not when that helper is itself unanswered (two tabs crashed together): it is dead, not us slow.
+      // Only one we heard from since we asked: one silent since (two tabs crashed together, even
+      // before our own probe of it started) is dead, not us slow.
       this.health = Math.min(MAX_HEALTH, this.health + 1);
     }
     watch.probe = undefined;
@@ -357,6 +358,11 @@ export class FailureDetector {
       watch.pingedAt = now;
       this.out.send(peer, this.pingMessage(peer, now));
     }
+  }
+
+  private heardSince(peer: PeerId, at: number): boolean {
+    const watch = this.watched.get(peer);
+    return watch !== undefined && watch.quietSince > at;
   }
 
   /** A relayed probe whose target never answered: nack it, so the asker knows we tried. */
