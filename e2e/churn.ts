@@ -52,11 +52,23 @@ export function pagehidesSeen(page: Page): Promise<string[]> {
  * no goodbye on its links; the process is gone. Resolves once Playwright reports the crash.
  */
 export async function crashTab(page: Page, boundMs = 10_000): Promise<void> {
-  const crashed = new Promise<void>((resolve) => page.once('crash', () => resolve()));
+  const fire = await armCrash(page, boundMs);
+  await fire();
+}
+
+/**
+ * `crashTab` in two steps: opens the DevTools session now, and returns the function that sends
+ * `Page.crash` (resolving once Playwright reports the crash). A benchmark that times the crash
+ * arms every victim first, so that its clock starts at the crash, not at the sessions' setup.
+ */
+export async function armCrash(page: Page, boundMs = 10_000): Promise<() => Promise<void>> {
   const cdp = await page.context().newCDPSession(page);
-  // The command never gets an answer: the renderer that would answer is gone.
-  cdp.send('Page.crash').catch(() => undefined);
-  await withTimeout(crashed, boundMs, () => new Error(`Page.crash: not within ${boundMs} ms`));
+  return async () => {
+    const crashed = new Promise<void>((resolve) => page.once('crash', () => resolve()));
+    // The command never gets an answer: the renderer that would answer is gone.
+    cdp.send('Page.crash').catch(() => undefined);
+    await withTimeout(crashed, boundMs, () => new Error(`Page.crash: not within ${boundMs} ms`));
+  };
 }
 
 /**

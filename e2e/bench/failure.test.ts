@@ -3,7 +3,7 @@ import { crashTable, type CrashRepetition } from './failure.ts';
 import { markdownTable } from './tables.ts';
 
 function rep(tabs: number, repetition: number, medianMs: number | null, lastMs: number | null, rightAfterMs: number | null): CrashRepetition {
-  const drop = { watched: 5, dropMs: [], medianMs, lastMs, notDropped: lastMs === null ? 1 : 0 };
+  const drop = { watched: 5, dropMs: [], medianMs, lastMs, notDropped: lastMs === null ? 1 : 0, armMs: 40 };
   return {
     tabs,
     repetition,

@@ -5,7 +5,8 @@
  * Crash part, per tab count and repetition (a fresh mesh each time): every tab sets its aggregate
  * value to its index; once the estimates are right, one tab is crashed (Page.crash: no goodbye) and
  * every survivor that listed it as a neighbour is watched, inside the tab, until it no longer does
- * (its own clock; one machine). Then two more are crashed at once, and the survivors are sampled
+ * (its own clock; one machine; the clock starts when Page.crash goes, the DevTools sessions opened
+ * before). Then two more are crashed at once, and the survivors are sampled
  * until each one's size and average estimates are within +-0.5 of the truth (bound 90 s).
  * Soak part: failure-soak.ts. It measures; it asserts nothing.
  *
@@ -18,7 +19,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { DEFAULT_OPTIONS } from '../../client/src/core/options.ts';
-import { crashTab } from '../churn.ts';
+import { armCrash } from '../churn.ts';
 import { ensureBuiltClient, reexecInNamespace, repoRoot, waitUntil } from '../scenario.ts';
 import { FAILURE_USAGE, parseFailureArgs, type FailureBenchOptions } from './failure-options.ts';
 import { FIRST_FREEZE_MS, runSoak, soakTable, type SoakFigures } from './failure-soak.ts';
@@ -42,6 +43,8 @@ export interface DropFigures {
   /** The last survivor to drop it; null if one still listed it at the bound. */
   lastMs: number | null;
   notDropped: number;
+  /** Opening the DevTools sessions for the crash, before the clock starts (ms; not counted above). */
+  armMs: number;
 }
 
 export interface CrashRepetition {
@@ -79,10 +82,10 @@ export interface FailureResults {
   errors: string[];
 }
 
-function dropFigures(watched: number, times: ReadonlyArray<number | null>): DropFigures {
+function dropFigures(watched: number, times: ReadonlyArray<number | null>, armMs: number): DropFigures {
   const dropMs = times.filter((t): t is number => t !== null).sort((a, b) => a - b);
   const notDropped = times.length - dropMs.length;
-  return { watched, dropMs, medianMs: summarize(dropMs)?.median ?? null, lastMs: notDropped > 0 || dropMs.length === 0 ? null : (dropMs[dropMs.length - 1] as number), notDropped };
+  return { watched, dropMs, medianMs: summarize(dropMs)?.median ?? null, lastMs: notDropped > 0 || dropMs.length === 0 ? null : (dropMs[dropMs.length - 1] as number), notDropped, armMs };
 }
 
 /** Crashes `victims` at once; resolves when every survivor that listed one dropped it, or the bound. */
@@ -95,10 +98,13 @@ async function crashAndWatch(victims: readonly Page[], victimIds: readonly strin
     }),
   );
   const waits = watches.map((w) => whenDropped(w.page, w.id, DROP_BOUND_MS));
+  // The sessions first: on a loaded machine opening them takes a while, and the tab is alive meanwhile.
+  const armedFrom = Date.now();
+  const fire = await Promise.all(victims.map((v) => armCrash(v)));
   const crashedAt = Date.now();
-  await Promise.all(victims.map((v) => crashTab(v)));
+  await Promise.all(fire.map((f) => f()));
   const at = await Promise.all(waits);
-  return { figures: dropFigures(watches.length, at.map((t) => (t === null ? null : Math.max(0, t - crashedAt)))), crashedAt };
+  return { figures: dropFigures(watches.length, at.map((t) => (t === null ? null : Math.max(0, t - crashedAt))), crashedAt - armedFrom), crashedAt };
 }
 
 interface Estimates {
@@ -141,7 +147,7 @@ async function crashRepetition(n: number, repetition: number, staticDir: string,
     const first = Math.floor(n / 2);
     const one = await crashAndWatch([tabs[first] as Page], [ids[first] as string], tabs.filter((_, i) => i !== first));
     const s = (ms: number | null): string => (ms === null ? 'not within the bound' : `${(ms / 1000).toFixed(2)} s`);
-    progress(`  1 crash: ${one.figures.watched} survivors listed it; median ${s(one.figures.medianMs)}, last ${s(one.figures.lastMs)}`);
+    progress(`  1 crash: ${one.figures.watched} survivors listed it; median ${s(one.figures.medianMs)}, last ${s(one.figures.lastMs)} (DevTools session ${one.figures.armMs} ms before)`);
 
     // Two at once: neighbours again, then the estimates.
     const pair = [Math.floor(n / 4), Math.floor((3 * n) / 4)];
@@ -158,7 +164,7 @@ async function crashRepetition(n: number, repetition: number, staticDir: string,
       { timeoutMs: AGGREGATE_BOUND_MS - (Date.now() - two.crashedAt), intervalMs: 250 },
     );
     const rightAfterMs = after.problems.length === 0 ? Date.now() - two.crashedAt : null;
-    progress(`  2 crashes: last survivor dropped them ${s(two.figures.lastMs)}; estimates right (size ${alive.length}, average ${trueAverage.toFixed(2)}) after ${s(rightAfterMs)}`);
+    progress(`  2 crashes: last survivor dropped them ${s(two.figures.lastMs)} (DevTools sessions ${two.figures.armMs} ms before); estimates right (size ${alive.length}, average ${trueAverage.toFixed(2)}) after ${s(rightAfterMs)}`);
     return {
       chromiumVersion: mesh.chromiumVersion,
       figures: {

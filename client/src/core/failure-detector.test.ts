@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { seededEnv } from './env.ts';
 import { FailureDetector } from './failure-detector.ts';
-import { asPeerId, type PeerId } from './ids.ts';
-import { DEFAULT_OPTIONS, type OptionsInput } from './options.ts';
+import { DEFAULT_OPTIONS } from './options.ts';
 import { Outbox } from './outbox.ts';
-import { TestNet } from './test-net.ts';
+import { NAMES, PERIOD, dropTimes, goneEvents, id, ring, runUntil, seenBy } from './failure-fixture.ts';
+import type { PeerId } from './ids.ts';
 
 /**
  * The failure detector in small networks on virtual time (TestNet), default options: a crashed
@@ -12,41 +12,6 @@ import { TestNet } from './test-net.ts';
  * throttled (a background tab) but whose message handler answers is never evicted; a frozen node
  * is evicted, and when it wakes it refutes the death notice, links again and catches up.
  */
-const NAMES = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7'];
-const id = (name: string): PeerId => asPeerId(name);
-const PERIOD = DEFAULT_OPTIONS.probePeriodMs;
-
-/** Eight nodes, each linked to the next two around a ring (degree 4), settled for 10 s. */
-function ring(seed: number, defaults: OptionsInput = {}, perNode: (name: string) => OptionsInput = () => ({})): TestNet {
-  const net = new TestNet(seed, { activeViewSize: 4, maxActiveViewSize: 6, ...defaults });
-  for (const name of NAMES) net.add(name, perNode(name));
-  NAMES.forEach((name, i) => {
-    net.link(name, NAMES[(i + 1) % NAMES.length] as string);
-    net.link(name, NAMES[(i + 2) % NAMES.length] as string);
-  });
-  net.run(10_000);
-  return net;
-}
-
-/** Whether any of `names` still has `peer` among its neighbours, known peers or drawn mesh. */
-function seenBy(net: TestNet, names: readonly string[], peer: PeerId): string[] {
-  return names.filter((name) => {
-    const node = net.node(name);
-    return node.neighbors().includes(peer) || node.known().includes(peer) || node.meshGraph().has(peer);
-  });
-}
-
-function goneEvents(net: TestNet, names: readonly string[], peer: PeerId): number {
-  return names.reduce((sum, name) => sum + net.eventsOf(name, 'peer-gone').filter((e) => e.peer === peer).length, 0);
-}
-
-/** Runs in single periods until `done` holds or `maxMs` passed; returns the virtual time taken. */
-function runUntil(net: TestNet, done: () => boolean, maxMs: number): number {
-  const from = net.now;
-  while (!done() && net.now - from < maxMs) net.run(PERIOD);
-  return net.now - from;
-}
-
 describe('FailureDetector in a network', () => {
   it.each([1, 2, 3])('a crashed node is out of every view within a bounded number of probe periods (seed %i)', (seed) => {
     const net = ring(seed);
@@ -60,6 +25,16 @@ describe('FailureDetector in a network', () => {
     expect(tookMs / PERIOD).toBeLessThanOrEqual(DEFAULT_OPTIONS.deadAfterMs / PERIOD + 2);
     // It is not reported as a neighbour that left: it went silent.
     for (const name of survivors) for (const e of net.eventsOf(name, 'peer-gone')) if (e.peer === dead) expect(e.reason).toBe('silent');
+  });
+
+  it.each([1, 2, 3, 4, 5, 6])('the last survivor drops a crashed neighbour within deadAfterMs of the crash: the first one’s notice brings in the rest (seed %i)', (seed) => {
+    const net = ring(seed);
+    net.run(seed * 37); // crash at another point of the rounds each time
+    const times = dropTimes(net, 'n3');
+    expect(times.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...times)).toBeLessThanOrEqual(DEFAULT_OPTIONS.deadAfterMs);
+    // The others follow the first verdict within a round or two, not a probe timeout or more later.
+    expect(Math.max(...times) - Math.min(...times)).toBeLessThanOrEqual(2 * PERIOD);
   });
 
   it.each([1000, 60_000])('a node whose timers fire only every %i ms but whose messages flow is never evicted', (everyMs) => {
@@ -193,6 +168,23 @@ describe('FailureDetector: death notices', () => {
     expect(sentTo(a, 'probe-req')).toBe(0);
   });
 
+  it('a suspect that another peer declared dead is dropped at once: its own probes and the notice agree', () => {
+    const { detector, clock, dead } = lone();
+    const a = id('a');
+    detector.watch(a, 0);
+    while (!detector.suspected(a) && clock.now < 10_000) {
+      clock.now += PERIOD;
+      detector.tick(clock.now);
+    }
+    expect(detector.suspected(a)).toBe(true);
+    expect(dead).toEqual([]);
+    detector.noticed(a, clock.now);
+    // The verdict does not wait for the next round in turn, nor a timeout in suspicion.
+    expect(detector.nextTickAt()).toBeLessThanOrEqual(clock.now);
+    detector.tick(clock.now);
+    expect(dead).toEqual([a]);
+  });
+
   it('a survivor slow to decide on its own drops a crashed neighbour soon after the others’ death notice arrives', () => {
     // n1 alone would wait a minute of silence before declaring anyone dead.
     const net = ring(8, {}, (name) => (name === 'n1' ? { deadAfterMs: 60_000 } : {}));
@@ -223,5 +215,19 @@ describe('FailureDetector: helpers that are dead too', () => {
     };
     expect(run(true)).toBeGreaterThan(0); // h is alive and did not answer our request: maybe we are slow
     expect(run(false)).toBe(0); // h is as silent as t: it is dead too, we are not slow
+  });
+
+  it('a helper last heard before our request (it crashed with the target, and we have not probed it yet) does not raise local health', () => {
+    const { detector, clock, dead, sentTo } = lone([id('h')]);
+    detector.watch(id('t'), 0);
+    detector.watch(id('h'), 0);
+    while (dead.length === 0 && clock.now < 30_000) {
+      clock.now += PERIOD;
+      if (clock.now <= 1250) detector.heard(id('h'), clock.now); // h talks until the moment we ask it, then dies
+      detector.tick(clock.now);
+    }
+    expect(sentTo(id('h'), 'probe-req')).toBe(1);
+    expect(dead[0]).toBe(id('t'));
+    expect(detector.localHealth()).toBe(0);
   });
 });

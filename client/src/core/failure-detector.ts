@@ -6,6 +6,12 @@ import type { MessageOf } from './wire.ts';
 
 /** Lifeguard's local health multiplier never grows past this: timeouts stretch to 1 + 8 times. */
 const MAX_HEALTH = 8;
+/** Our own lateness is remembered with this decay per round (about 5 s to forget a late burst). */
+const LAG_DECAY = 0.9;
+/** The most lateness we report (a tab that woke from a long freeze is not given minutes). */
+const MAX_REPORTED_LAG_MS = 60_000;
+/** A node whose rounds run late tells each neighbour so at least this often (a busy link carries no pings). */
+const LAG_TELL_MS = 5000;
 
 interface Watch {
   /** Last time the neighbour was heard from (shifted forward by our own late ticks: time we slept does not count). */
@@ -17,6 +23,12 @@ interface Watch {
   pingedAt: number;
   /** Another peer's death notice for it arrived: probed at once, and unanswered probes need no helpers. */
   noticed: boolean;
+  /** Our first ping it has not answered yet (cleared by any message from it). */
+  unansweredSince: number | undefined;
+  /** How late its own rounds run, as its last pong said (0: on time): a background tab's answers queue behind long batched rounds. */
+  lagMs: number;
+  /** When our own lag last went to it in a ping or pong. */
+  toldLagAt: number;
 }
 
 /** What the detector asks of its membership. */
@@ -41,10 +53,18 @@ export interface FailureHooks {
  *   the target did not answer it);
  * - no ok within another probeTimeoutMs: the target is a suspect (no longer vouched for, a
  *   replacement link is dialled) and is pinged again; any message from it refutes the suspicion;
- * - a suspect silent for deadAfterMs is declared dead (a death notice spreads in the topology, whose
- *   entry version is the incarnation number: a live peer refutes the notice with a newer entry).
- * - a death notice from another peer for a neighbour (`noticed`): it is pinged at once; unanswered,
- *   it is suspected without indirect probes and dead one timeout later;
+ * - a suspect silent for deadAfterMs is declared dead, in the round its deadline passes (a death
+ *   notice spreads in the topology, whose entry version is the incarnation number: a live peer
+ *   refutes the notice with a newer entry);
+ * - a death notice from another peer for a neighbour (`noticed`) is a confirmation (Lifeguard):
+ *   a suspect is dead at once, in a round held right away; a neighbour not yet suspected is pinged
+ *   at once and dead when that ping goes two timeouts unanswered. So the first verdict brings in
+ *   every other neighbour of a crashed tab within a round, instead of each waiting out its own;
+ * - a node whose own rounds run late (timers throttled, as in a background tab) says by how much
+ *   in its pings and pongs (to every neighbour every LAG_TELL_MS): its answers come from the
+ *   message handler, but queue behind its long batched rounds. Its neighbours add that lag to
+ *   their probe timeouts and twice it to the verdict's deadline (at most deadAfterMs more), so a
+ *   background tab that stalls a few seconds is kept, while tabs on time keep the short deadline;
  * Local health (Lifeguard): a node whose own ticks run late (throttled or frozen timers) and that
  * heard nothing meanwhile shifts every deadline by the delay, so time it slept never counts against
  * its neighbours, and stretches its timeouts by 1 + health; health rises on such late ticks and
@@ -57,6 +77,8 @@ export class FailureDetector {
   private readonly doubted = new Set<PeerId>();
   private seq = 0;
   private health = 0;
+  /** How late our own rounds run lately (decaying max): what our pongs report when it is large. */
+  private lagMs = 0;
   private nextRoundAt: number;
   /** A neighbour spoke since the previous round: we were awake, so a late round is load, not sleep. */
   private heardSinceRound = false;
@@ -71,7 +93,7 @@ export class FailureDetector {
   }
 
   watch(peer: PeerId, now: number): void {
-    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false });
+    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false, unansweredSince: undefined, lagMs: 0, toldLagAt: -Infinity });
   }
 
   unwatch(peer: PeerId): void {
@@ -100,6 +122,8 @@ export class FailureDetector {
     if (watch === undefined || watch.noticed) return;
     watch.noticed = true;
     if (watch.probe === undefined && watch.suspectedAt === undefined) this.ping(peer, watch, now);
+    // Its verdict may be due already (our own probes went unanswered): decide now, not a round later.
+    this.nextRoundAt = Math.min(this.nextRoundAt, now);
   }
 
   /** The transport doubts the link (ICE disconnected, channel closing): probe it now, not in turn. */
@@ -128,9 +152,33 @@ export class FailureDetector {
     return this.health;
   }
 
+  /**
+   * What our pongs say about us: how late our rounds run, when it is two periods or more (timers
+   * throttled, as in a background tab), else 0. Our answers come from the message handler, but
+   * they queue behind our long batched rounds: neighbours give us that much longer.
+   */
+  reportedLagMs(): number {
+    return this.lagMs >= 2 * this.options.probePeriodMs ? Math.round(Math.min(this.lagMs, MAX_REPORTED_LAG_MS)) : 0;
+  }
+
+  /** The lag to put in a ping or pong to `peer` (0: none), noting that it was told. */
+  lagToTell(peer: PeerId, now: number): number {
+    const lag = this.reportedLagMs();
+    const watch = this.watched.get(peer);
+    if (lag > 0 && watch !== undefined) watch.toldLagAt = now;
+    return lag;
+  }
+
+  /** A ping or pong from `peer` said how late its rounds run (0: on time). */
+  lagReported(peer: PeerId, lagMs: number): void {
+    const watch = this.watched.get(peer);
+    if (watch !== undefined) watch.lagMs = lagMs;
+  }
+
   receive(from: PeerId, message: MessageOf<'pong' | 'probe-req' | 'probe-ack'>, now: number): void {
     switch (message.t) {
       case 'pong': {
+        this.lagReported(from, message.lag ?? 0);
         const relay = this.relayed.get(message.n);
         if (relay === undefined || relay.target !== from) return;
         this.relayed.delete(message.n);
@@ -165,20 +213,25 @@ export class FailureDetector {
     // while messages keep arriving, and shifting deadlines then would keep a dead neighbour forever.
     if (lateMs > 2 * this.options.probePeriodMs && !this.heardSinceRound) this.slept(lateMs, now);
     if (now < this.nextRoundAt) return;
+    this.lagMs = Math.max(now - this.nextRoundAt, this.lagMs * LAG_DECAY);
     this.nextRoundAt = now + this.options.probePeriodMs;
     this.heardSinceRound = false;
     this.expireRelays(now);
-    const timeout = this.timeoutMs();
     let quietest: [PeerId, Watch] | undefined;
     for (const entry of this.watched) {
       const [peer, watch] = entry;
-      if (watch.suspectedAt !== undefined) this.suspectRound(peer, watch, now, timeout);
-      else if (watch.probe !== undefined) this.probeRound(peer, watch, now, timeout);
+      const timeout = this.timeoutFor(watch);
+      if (watch.suspectedAt === undefined && watch.probe !== undefined) this.probeRound(peer, watch, now, timeout);
+      // The verdict in the same round as the suspicion when its deadline passed already: no round's delay.
+      if (this.verdictDue(watch, now)) this.hooks.dead(peer, now);
+      else if (watch.suspectedAt !== undefined) this.suspectRound(peer, watch, now, timeout);
+      else if (watch.probe !== undefined) continue;
       else if (this.doubted.has(peer)) this.ping(peer, watch, now);
       else if (now - watch.quietSince >= this.options.pingIntervalMs && (quietest === undefined || watch.quietSince < quietest[1].quietSince)) quietest = entry;
     }
     this.doubted.clear();
     if (quietest !== undefined) this.ping(quietest[0], quietest[1], now);
+    if (this.reportedLagMs() > 0) this.tellLag(now);
   }
 
   nextTickAt(): number {
@@ -199,10 +252,39 @@ export class FailureDetector {
     return this.options.probeTimeoutMs * (1 + this.health);
   }
 
+  /** A probe's wait for this peer: ours stretched by local health, plus the lateness it reports. */
+  private timeoutFor(watch: Watch): number {
+    return this.timeoutMs() + this.lagOf(watch);
+  }
+
+  /** A peer that reports late rounds gets twice that much more silence before the verdict (at most deadAfterMs more). */
+  private graceFor(watch: Watch): number {
+    return 2 * this.lagOf(watch);
+  }
+
+  /** The lag a peer reported, counted up to half of deadAfterMs (one that slept for minutes is not waited for as long). */
+  private lagOf(watch: Watch): number {
+    return Math.min(watch.lagMs, this.options.deadAfterMs / 2);
+  }
+
+  /**
+   * Dead: a suspect silent for deadAfterMs (local health and its lag stretch it), or, with another
+   * peer's death notice for it, at once if we suspect it too (a probe timeout unanswered and the
+   * notice agree: Lifeguard's confirmations), else once our ping went two timeouts unanswered.
+   * A peer that reports late rounds keeps its grace in every case.
+   */
+  private verdictDue(watch: Watch, now: number): boolean {
+    const grace = this.graceFor(watch);
+    const suspected = watch.suspectedAt !== undefined;
+    if (suspected && now - watch.quietSince >= this.options.deadAfterMs * (1 + this.health) + grace) return true;
+    return watch.noticed && watch.unansweredSince !== undefined && now - watch.unansweredSince >= (suspected ? 1 : 2) * this.timeoutFor(watch) + grace;
+  }
+
   private alive(peer: PeerId, watch: Watch, now: number): void {
     watch.quietSince = now;
     watch.probe = undefined;
     watch.noticed = false;
+    watch.unansweredSince = undefined;
     if (watch.suspectedAt === undefined) return;
     watch.suspectedAt = undefined;
     this.hooks.suspicionChanged(peer);
@@ -219,15 +301,30 @@ export class FailureDetector {
       watch.quietSince = Math.min(now, watch.quietSince + lateMs);
       if (watch.probe !== undefined) watch.probe.sentAt += lateMs;
       if (watch.suspectedAt !== undefined) watch.suspectedAt += lateMs;
+      if (watch.unansweredSince !== undefined) watch.unansweredSince = Math.min(now, watch.unansweredSince + lateMs);
       watch.pingedAt += lateMs;
     }
     for (const relay of this.relayed.values()) relay.sentAt += lateMs;
   }
 
   private ping(peer: PeerId, watch: Watch, now: number): void {
+    const message = this.pingMessage(peer, now);
+    watch.probe = { n: message.n, sentAt: now, phase: 'direct', helpers: new Set(), nacked: new Set() };
+    watch.unansweredSince ??= now;
+    this.out.send(peer, message);
+  }
+
+  private pingMessage(peer: PeerId, now: number): MessageOf<'ping'> {
     const n = ++this.seq;
-    watch.probe = { n, sentAt: now, phase: 'direct', helpers: new Set(), nacked: new Set() };
-    this.out.send(peer, { t: 'ping', n });
+    const lag = this.lagToTell(peer, now);
+    return lag > 0 ? { t: 'ping', n, lag } : { t: 'ping', n };
+  }
+
+  /** Our rounds run late: neighbours not told so lately get a ping that says it (on a busy link nobody pings). */
+  private tellLag(now: number): void {
+    for (const [peer, watch] of this.watched) {
+      if (watch.probe === undefined && watch.suspectedAt === undefined && now - watch.toldLagAt >= LAG_TELL_MS) this.ping(peer, watch, now);
+    }
   }
 
   private probeRound(peer: PeerId, watch: Watch, now: number, timeout: number): void {
@@ -241,9 +338,10 @@ export class FailureDetector {
         for (const helper of helpers) this.out.send(helper, { t: 'probe-req', n: probe.n, target: peer });
         return;
       }
-    } else if ([...probe.helpers].some((h) => !probe.nacked.has(h) && !this.doubtful(h))) {
+    } else if ([...probe.helpers].some((h) => !probe.nacked.has(h) && this.heardSince(h, probe.sentAt))) {
       // A helper that did not even nack: the slow one may be us (Lifeguard), so wait longer from now on.
-      // Not when that helper is itself unanswered (two tabs crashed together): it is dead, not us slow.
+      // Only one we heard from since we asked: one silent since (two tabs crashed together, even
+      // before our own probe of it started) is dead, not us slow.
       this.health = Math.min(MAX_HEALTH, this.health + 1);
     }
     watch.probe = undefined;
@@ -251,27 +349,28 @@ export class FailureDetector {
     this.hooks.suspicionChanged(peer);
     // The suspect gets another chance to speak (any message refutes), pinged every timeout.
     watch.pingedAt = now;
-    this.out.send(peer, { t: 'ping', n: ++this.seq });
+    this.out.send(peer, this.pingMessage(peer, now));
   }
 
+  /** A suspect not yet due its verdict is pinged again every timeout. */
   private suspectRound(peer: PeerId, watch: Watch, now: number, timeout: number): void {
-    // Confirmed by a death notice: one more timeout to answer, not the whole deadAfterMs.
-    const confirmed = watch.noticed && now - (watch.suspectedAt ?? now) >= timeout;
-    if (confirmed || now - watch.quietSince >= this.options.deadAfterMs * (1 + this.health)) {
-      this.hooks.dead(peer, now);
-      return;
-    }
     if (now - watch.pingedAt >= timeout) {
       watch.pingedAt = now;
-      this.out.send(peer, { t: 'ping', n: ++this.seq });
+      this.out.send(peer, this.pingMessage(peer, now));
     }
+  }
+
+  private heardSince(peer: PeerId, at: number): boolean {
+    const watch = this.watched.get(peer);
+    return watch !== undefined && watch.quietSince > at;
   }
 
   /** A relayed probe whose target never answered: nack it, so the asker knows we tried. */
   private expireRelays(now: number): void {
-    const timeout = this.options.probeTimeoutMs;
     for (const [n, relay] of this.relayed) {
-      if (now - relay.sentAt < timeout) continue;
+      // A target that reports late rounds gets its lag more from us too.
+      const target = this.watched.get(relay.target);
+      if (now - relay.sentAt < this.options.probeTimeoutMs + (target === undefined ? 0 : this.lagOf(target))) continue;
       this.relayed.delete(n);
       this.out.send(relay.requester, { t: 'probe-ack', n: relay.n, target: relay.target, ok: false });
     }

@@ -185,8 +185,10 @@ export class Membership implements ProtocolModule<Owned> {
   receive(from: PeerId, message: MessageOf<Owned>, now: number): void {
     switch (message.t) {
       case 'ping':
-        // Answered at once from the message handler, so throttled background tabs still answer.
-        this.out.send(from, { t: 'pong', n: message.n });
+        // Answered at once from the message handler, so throttled background tabs still answer;
+        // a tab whose rounds run late says by how much (its answers queue behind them).
+        this.detector.lagReported(from, message.lag ?? 0);
+        this.out.send(from, this.pong(from, message.n, now));
         return;
       case 'pong':
       case 'probe-req':
@@ -241,6 +243,11 @@ export class Membership implements ProtocolModule<Owned> {
   /** Cut a peer off (it misbehaved): close the link and keep it out of the views for a while. */
   evict(peer: PeerId, now: number): void {
     this.markGone(peer, 'silent', now, false);
+  }
+
+  private pong(to: PeerId, n: number, now: number): MessageOf<'pong'> {
+    const lag = this.detector.lagToTell(to, now);
+    return lag > 0 ? { t: 'pong', n, lag } : { t: 'pong', n };
   }
 
   /** Drops the neighbour with the most links to spare, if any has more than activeViewSize. */

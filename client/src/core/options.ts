@@ -59,7 +59,8 @@ const optionsSchema = z
     /** Neighbours asked to probe a target for us before we suspect it. */
     indirectProbes: int(0, 16).default(3),
     /** A suspect silent this long (scaled by local health) is declared dead. The answer to a probe
-     * comes from the message handler, so a throttled background tab answers and is never a suspect. */
+     * comes from the message handler, so a throttled background tab answers; one that says its
+     * rounds run late (failure-detector.ts) gets twice its lag more, at most deadAfterMs more. */
     deadAfterMs: int(100, 86_400_000).default(2500),
     /** A requested link that has not opened by then is given up. */
     connectTimeoutMs: int(100, 3_600_000).default(15_000),

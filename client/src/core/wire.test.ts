@@ -30,7 +30,7 @@ const rumor = (seq: number, payload = 'hi'): Rumor => ({ origin: A, seq, sentAt:
 /** One valid instance of every message type (the `Record` makes the compiler insist on all). */
 const samples: Record<MessageType, Message> = {
   ping: { t: 'ping', n: 7 },
-  pong: { t: 'pong', n: 0 },
+  pong: { t: 'pong', n: 0, lag: 750 },
   'probe-req': { t: 'probe-req', n: 4, target: B },
   'probe-ack': { t: 'probe-ack', n: 4, target: B, ok: false },
   leave: { t: 'leave' },
@@ -154,6 +154,9 @@ describe('parse: rejections', () => {
     ['aggregate min not a number', withFields('aggregate', { min: 'low' })],
     ['fractional ping n', withFields('ping', { n: 1.5 })],
     ['string pong n', withFields('pong', { n: '1' })],
+    ['zero pong lag', withFields('pong', { lag: 0 })],
+    ['fractional ping lag', withFields('ping', { lag: 750.5 })],
+    ['pong lag over an hour', withFields('pong', { lag: 3_600_001 })],
     ['bad peer id in sample', withFields('shuffle', { sample: ['has space'] })],
     ['empty peer id', withFields('shuffle-reply', { sample: [''] })],
     ['too long peer id', withFields('shuffle', { sample: ['x'.repeat(65)] })],

@@ -127,10 +127,13 @@ const aggregateShare = z.object({
   ticket: proof.optional(),
 });
 
+const lag = z.number().int().min(1).max(3_600_000);
+
 /** Control messages: what a `batch` may carry (never payloads: pushes and signals travel alone). */
 const controlSchemas = [
-  z.object({ t: z.literal('ping'), n: count }),
-  z.object({ t: z.literal('pong'), n: count }),
+  /** `lag` (ping and pong): the sender's rounds run this late (ms; a background tab's throttled timers): wait for its answers longer. */
+  z.object({ t: z.literal('ping'), n: count, lag: lag.optional() }),
+  z.object({ t: z.literal('pong'), n: count, lag: lag.optional() }),
   /** Failure detection (failure-detector.ts): "ping `target` for me"; answered by probe-ack. */
   z.object({ t: z.literal('probe-req'), n: count, target: peerId }),
   /** The answer to probe-req `n`: `ok` the target answered the helper; not ok, it did not (Lifeguard's nack). */
