@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runCompleteGraph } from './complete-graph.ts';
+import { componentSizes, holdersOf, linkEnds, runUntil } from './mesh-checks.ts';
 import { runRumor } from './run.ts';
 import { Simulation } from './simulation.ts';
 
 /**
- * Seeded invariants at 10^4 nodes (issue 15): full coverage with bounded copies, and a restarted
- * node (churn) that rejoins and is reached again. No timing: each is one fixed seed.
+ * Seeded invariants at 10^4 nodes (issue 15): full coverage with bounded copies, healing after half
+ * the nodes fail at once, and a restarted node (churn) that rejoins and is reached again. No wall
+ * clock: each is one fixed seed, and the bounds are virtual time.
  */
 
 describe('10,000 nodes, tree mode, one rumor', () => {
@@ -18,6 +20,44 @@ describe('10,000 nodes, tree mode, one rumor', () => {
     expect(result.payloadMessages).toBeGreaterThanOrEqual(9_999);
     expect(result.payloadMessages).toBeLessThanOrEqual(Math.ceil(result.meanDegree * 10_000));
     expect(result.measuredRounds).toBeLessThan(20);
+  });
+});
+
+describe('10,000 nodes, half of them crash at once (HyParView setup: active view 5, passive 30)', () => {
+  it('the survivors drop every dead neighbour, form one mesh again, and a new rumor reaches each of them', () => {
+    const sim = new Simulation({ nodes: 10_000, seed: 15, node: { mode: 'tree', activeViewSize: 5, passiveViewSize: 30, aggregatePeriodMs: 0 } });
+    sim.run(5000);
+    expect(componentSizes(sim)).toEqual([10_000]);
+    const crashed = sim.crashFraction(0.5);
+    expect(crashed).toHaveLength(5000);
+    expect(sim.live).toBe(5000);
+    const crashAt = sim.now;
+    // Right after the crash most survivors still list dead neighbours: nobody has noticed yet.
+    expect(holdersOf(sim, crashed).length).toBeGreaterThan(2500);
+    // Seed 15 measured: no dead neighbour left 3 s after the crash (probe, indirect probe, suspicion
+    // of 2.5 s), one mesh after 8 s (the last cut-off nodes need the driver's 5 s watchdog).
+    const noDeadAt = runUntil(sim, crashAt + 15_000, () => holdersOf(sim, crashed).length === 0);
+    expect(noDeadAt - crashAt).toBeLessThanOrEqual(15_000);
+    const healedAt = runUntil(sim, crashAt + 30_000, () => sim.isolated() === 0 && componentSizes(sim).length === 1);
+    expect(healedAt - crashAt).toBeLessThanOrEqual(30_000);
+    expect(componentSizes(sim)).toEqual([5000]);
+    expect(holdersOf(sim, crashed)).toEqual([]);
+    for (const i of sim.liveIndices()) expect(sim.degree(i)).toBeLessThanOrEqual(8);
+
+    const payloadsBefore = sim.counters.payloads;
+    sim.publish(sim.randomLiveNode(), 'after the crash');
+    const publishedAt = sim.now;
+    const coveredAt = runUntil(sim, publishedAt + 30_000, () => sim.informed === sim.live);
+    expect(coveredAt - publishedAt).toBeLessThanOrEqual(30_000);
+    expect(sim.informed).toBe(5000);
+    const times = sim.tracked.times;
+    for (const i of sim.liveIndices()) expect(times[i] as number).toBeGreaterThanOrEqual(publishedAt);
+    for (const i of crashed) expect(Number.isNaN(times[i] as number)).toBe(true);
+    // Copies: at least one per survivor but the publisher, at most one per link end (the healed
+    // mesh's new links start eager, so this is the bound of a first flood).
+    const copies = sim.counters.payloads - payloadsBefore;
+    expect(copies).toBeGreaterThanOrEqual(4999);
+    expect(copies).toBeLessThanOrEqual(linkEnds(sim));
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MODES } from '../core/options.ts';
 import { runRumor } from './run.ts';
+import { componentSizes, runUntil } from './mesh-checks.ts';
 import { Simulation } from './simulation.ts';
 
 /**
@@ -27,32 +28,6 @@ describe('one rumor, each mode, 1000 nodes', () => {
   }
 });
 
-/** Sizes of the connected components of the live mesh (links both ends list), largest first. */
-function componentSizes(sim: Simulation): number[] {
-  const live = sim.liveIndices();
-  const neighbors = new Map(live.map((i) => [i, new Set(sim.node(i).neighbors().map((id) => sim.indexOf(id) as number))]));
-  const seen = new Set<number>();
-  const sizes: number[] = [];
-  for (const start of live) {
-    if (seen.has(start)) continue;
-    seen.add(start);
-    const stack = [start];
-    let size = 0;
-    while (stack.length > 0) {
-      const u = stack.pop() as number;
-      size++;
-      for (const v of neighbors.get(u) ?? []) {
-        if (!seen.has(v) && neighbors.get(v)?.has(u) === true) {
-          seen.add(v);
-          stack.push(v);
-        }
-      }
-    }
-    sizes.push(size);
-  }
-  return sizes.sort((a, b) => b - a);
-}
-
 describe('mesh formation', () => {
   // Seed 19 once left two nodes linked only to each other, every peer they knew full: a mesh of their
   // own that no rumor could reach. They now say 'lonely' and the bootstrap service introduces them.
@@ -74,15 +49,6 @@ function warmedUp(nodes: number, seed: number, loss = 0): Simulation {
   const sim = new Simulation({ nodes, seed, node: { mode: 'push-pull', activeViewSize: 5, maxActiveViewSize: 8 }, network: { loss } });
   sim.run(15_000);
   return sim;
-}
-
-/** Runs in steps until `done` or the deadline; returns the time it became true (or NaN). */
-function runUntil(sim: Simulation, deadlineMs: number, done: () => boolean, stepMs = 1000): number {
-  while (sim.now < deadlineMs) {
-    sim.run(sim.now + stepMs);
-    if (done()) return sim.now;
-  }
-  return Number.NaN;
 }
 
 function counterValues(sim: Simulation): Set<number> {

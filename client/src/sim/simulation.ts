@@ -3,7 +3,6 @@ import { rumorId, type PeerId, type RumorId } from '../core/ids.ts';
 import type { GossipNode } from '../core/node.ts';
 import type { OptionsInput } from '../core/options.ts';
 import type { NodeEvent } from '../core/outbox.ts';
-import type { Message } from '../core/wire.ts';
 import { MessageCounts } from '../runtime/counts.ts';
 import type { Ports } from '../runtime/ports.ts';
 import { Runtime } from '../runtime/runtime.ts';
@@ -14,6 +13,7 @@ import { Degrees } from './degrees.ts';
 import { EventQueue } from './event-queue.ts';
 import { Links, type LinkEvent, type LinkHost } from './links.ts';
 import { Network } from './network.ts';
+import { Packets } from './packets.ts';
 import { deriveSeed, distinctInts } from './random.ts';
 import { RumorTracker, type TrackedRumor } from './rumor-tracker.ts';
 import { VirtualTimers, type TimerEvent } from './virtual-clock.ts';
@@ -61,6 +61,7 @@ export class Simulation {
   private readonly random: () => number;
   private readonly nodeOptions: OptionsInput;
   private readonly links: Links;
+  private readonly packets: Packets;
   private readonly bootstrap: Bootstrap;
   private readonly tracker: RumorTracker;
   /** Active view size of each node, from its 'view' events. */
@@ -100,6 +101,18 @@ export class Simulation {
     this.tracker = new RumorTracker(this.size);
     this.bootstrap = new Bootstrap(this, { introductions, reintroduceAfterMs }, this.random);
     this.links = new Links(this.linkHost(), { connectLatencies, connectFailMs });
+    this.packets = new Packets({
+      ids: this.ids,
+      index: this.index,
+      network: this.network,
+      transport: this.transport,
+      counters: this.counters,
+      crashed: this.crashed,
+      runtimes: this.runtimes,
+      trace: this.config.trace === true ? this.trace : null,
+      now: this.clockNow,
+      schedule: (timeMs, packet) => this.queue.push(timeMs, packet),
+    });
   }
 
   /** The simulation as the link model sees it (private parts included, without making them public). */
@@ -305,7 +318,7 @@ export class Simulation {
   private dispatch(event: SimEvent): void {
     switch (event.kind) {
       case 'packet':
-        this.deliver(event);
+        this.packets.deliver(event);
         return;
       case 'timer':
         if (this.crashed[event.node] === 1 || !this.timers.isCurrent(event)) return;
@@ -353,7 +366,7 @@ export class Simulation {
       // A restarted node draws a fresh stream (the first life keeps the stream it always had).
       random: seededRandom(this.restarts[i] === 0 ? deriveSeed(this.config.seed, 'node', i) : deriveSeed(this.config.seed, 'node', i, this.restarts[i] as number)),
       links: {
-        send: (to, message) => this.send(i, to, message),
+        send: (to, message) => this.packets.send(i, to, message),
         connect: (peer) => this.links.request(i, peer),
         disconnect: (peer) => this.links.close(i, peer),
       },
@@ -367,24 +380,6 @@ export class Simulation {
     this.runtime(i).introduce(this.bootstrap.reintroduce(i));
   }
 
-  private deliver(packet: Packet): void {
-    const to = packet.to;
-    if (this.crashed[to] === 1) {
-      this.counters.dropped.crashed++;
-      return;
-    }
-    if (!this.transport.isOpen(packet.from, packet.to)) {
-      this.counters.dropped.closed++;
-      return;
-    }
-    const from = this.ids[packet.from] as PeerId;
-    if (this.config.trace) this.trace.push(`${this.now} ${from}>${this.ids[to]} ${packet.type}`);
-    this.counters.delivered++;
-    const runtime = this.runtimes[to] as Runtime;
-    if (typeof packet.data === 'string') runtime.receive(from, packet.data);
-    else runtime.receiveTrusted(from, packet.data);
-  }
-
   private observe(i: number, event: NodeEvent): void {
     if (event.type === 'rumor') this.tracker.delivered(i, event.rumor.origin, event.rumor.seq, this.now, this.crashed[i] === 0, event.rumor.hops);
     else if (event.type === 'view') {
@@ -392,24 +387,5 @@ export class Simulation {
       this.bootstrap.degreeChanged(i, event.active.length, this.now);
     }
     if (this.onNodeEvent !== null) this.onNodeEvent(i, event);
-  }
-
-  /** Hands a message to the network model; false when it will not arrive (counted by reason). */
-  private send(i: number, peer: PeerId, message: Message): boolean {
-    const counters = this.counters;
-    const to = this.index.get(peer);
-    const packet = to === undefined ? null : this.transport.send(i, to, message);
-    if (packet === null) {
-      counters.dropped['no-link']++;
-      return false;
-    }
-    counters.bytes += packet.bytes;
-    const arrival = this.network.transmit(i, packet.to, packet.bytes, this.now);
-    if (typeof arrival === 'string') {
-      counters.dropped[arrival]++;
-      return false;
-    }
-    this.queue.push(arrival, packet);
-    return true;
   }
 }
