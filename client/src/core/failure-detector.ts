@@ -17,6 +17,8 @@ interface Watch {
   pingedAt: number;
   /** Another peer's death notice for it arrived: probed at once, and unanswered probes need no helpers. */
   noticed: boolean;
+  /** Its link is being repaired (an ICE restart the peer takes part in): no verdict before this. */
+  repairUntil: number;
 }
 
 /** What the detector asks of its membership. */
@@ -43,6 +45,8 @@ export interface FailureHooks {
  *   replacement link is dialled) and is pinged again; any message from it refutes the suspicion;
  * - a suspect silent for deadAfterMs is declared dead (a death notice spreads in the topology, whose
  *   entry version is the incarnation number: a live peer refutes the notice with a newer entry).
+ *   Each new suspect is an event ('peer-suspected'): the driver restarts the link's ICE, and while
+ *   the peer takes part in that (`repairing`) the verdict waits for the repair.
  * - a death notice from another peer for a neighbour (`noticed`): it is pinged at once; unanswered,
  *   it is suspected without indirect probes and dead one timeout later;
  * Local health (Lifeguard): a node whose own ticks run late (throttled or frozen timers) and that
@@ -71,7 +75,7 @@ export class FailureDetector {
   }
 
   watch(peer: PeerId, now: number): void {
-    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false });
+    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false, repairUntil: -Infinity });
   }
 
   unwatch(peer: PeerId): void {
@@ -105,6 +109,19 @@ export class FailureDetector {
   /** The transport doubts the link (ICE disconnected, channel closing): probe it now, not in turn. */
   doubt(peer: PeerId): void {
     if (this.watched.has(peer)) this.doubted.add(peer);
+  }
+
+  /**
+   * `peer` proved alive off its link (its signals for an ICE restart came through the server) and
+   * the link may stay silent for `graceMs` while it is repaired (the data channel resumes only
+   * when its SCTP timer fires, seconds after the new path works): no verdict before then. A dead
+   * peer sends no such signal, so its verdict comes as fast as ever.
+   */
+  repairing(peer: PeerId, now: number, graceMs: number): void {
+    const watch = this.watched.get(peer);
+    if (watch === undefined) return;
+    this.alive(peer, watch, now);
+    watch.repairUntil = Math.max(watch.repairUntil, now + graceMs);
   }
 
   suspected(peer: PeerId): boolean {
@@ -219,6 +236,7 @@ export class FailureDetector {
       watch.quietSince = Math.min(now, watch.quietSince + lateMs);
       if (watch.probe !== undefined) watch.probe.sentAt += lateMs;
       if (watch.suspectedAt !== undefined) watch.suspectedAt += lateMs;
+      watch.repairUntil += lateMs;
       watch.pingedAt += lateMs;
     }
     for (const relay of this.relayed.values()) relay.sentAt += lateMs;
@@ -249,6 +267,7 @@ export class FailureDetector {
     watch.probe = undefined;
     watch.suspectedAt = now;
     this.hooks.suspicionChanged(peer);
+    this.out.emit({ type: 'peer-suspected', peer });
     // The suspect gets another chance to speak (any message refutes), pinged every timeout.
     watch.pingedAt = now;
     this.out.send(peer, { t: 'ping', n: ++this.seq });
@@ -257,7 +276,8 @@ export class FailureDetector {
   private suspectRound(peer: PeerId, watch: Watch, now: number, timeout: number): void {
     // Confirmed by a death notice: one more timeout to answer, not the whole deadAfterMs.
     const confirmed = watch.noticed && now - (watch.suspectedAt ?? now) >= timeout;
-    if (confirmed || now - watch.quietSince >= this.options.deadAfterMs * (1 + this.health)) {
+    const due = confirmed || now - watch.quietSince >= this.options.deadAfterMs * (1 + this.health);
+    if (due && now >= watch.repairUntil) {
       this.hooks.dead(peer, now);
       return;
     }
