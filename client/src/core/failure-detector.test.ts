@@ -231,3 +231,45 @@ describe('FailureDetector: helpers that are dead too', () => {
     expect(detector.localHealth()).toBe(0);
   });
 });
+
+describe('FailureDetector: a link under repair', () => {
+  /** Ticks each period until `a` is declared dead or `maxMs` passed; returns when it was declared (or null). */
+  function deadAt(setup: (d: FailureDetector, clock: { now: number }) => void, maxMs = 30_000): { at: number | null; suspectedEvents: number } {
+    const { detector, clock, dead, out } = lone();
+    detector.watch(id('a'), 0);
+    setup(detector, clock);
+    while (dead.length === 0 && clock.now < maxMs) {
+      clock.now += PERIOD;
+      detector.tick(clock.now);
+    }
+    const suspectedEvents = out.events.filter((e) => e.type === 'peer-suspected' && e.peer === id('a')).length;
+    return { at: dead.length > 0 ? clock.now : null, suspectedEvents };
+  }
+
+  it("a silent neighbour is announced once as 'peer-suspected' (the driver restarts its link), then dead after deadAfterMs", () => {
+    const { at, suspectedEvents } = deadAt(() => undefined);
+    expect(suspectedEvents).toBe(1);
+    expect(at).not.toBeNull();
+    expect(at as number).toBeLessThanOrEqual(DEFAULT_OPTIONS.deadAfterMs + 2 * PERIOD);
+  });
+
+  it('a suspect that signals for its repair is not declared dead before the grace ends, and is dead soon after if the link stays silent', () => {
+    const grace = 10_000;
+    let signalledAt = 0;
+    const { at, suspectedEvents } = deadAt((detector, clock) => {
+      // Silent until suspected; then its restart answer comes through the server.
+      while (!detector.suspected(id('a'))) {
+        clock.now += PERIOD;
+        detector.tick(clock.now);
+      }
+      signalledAt = clock.now;
+      detector.repairing(id('a'), clock.now, grace);
+      expect(detector.suspected(id('a'))).toBe(false);
+    });
+    expect(at).not.toBeNull();
+    expect(at as number).toBeGreaterThanOrEqual(signalledAt + grace);
+    expect(at as number).toBeLessThanOrEqual(signalledAt + grace + 2 * PERIOD);
+    // Suspected again while the link stayed silent: announced again (the transport allows one restart per window).
+    expect(suspectedEvents).toBe(2);
+  });
+});

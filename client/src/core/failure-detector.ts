@@ -29,6 +29,8 @@ interface Watch {
   lagMs: number;
   /** When our own lag last went to it in a ping or pong. */
   toldLagAt: number;
+  /** Its link is being repaired (an ICE restart the peer takes part in): no verdict before this. */
+  repairUntil: number;
 }
 
 /** What the detector asks of its membership. */
@@ -65,6 +67,8 @@ export interface FailureHooks {
  *   message handler, but queue behind its long batched rounds. Its neighbours add that lag to
  *   their probe timeouts and twice it to the verdict's deadline (at most deadAfterMs more), so a
  *   background tab that stalls a few seconds is kept, while tabs on time keep the short deadline;
+ * - each new suspect is an event ('peer-suspected'): the driver restarts the link's ICE, and while
+ *   the peer takes part in that (`repairing`) no verdict is given until the repair had its time;
  * Local health (Lifeguard): a node whose own ticks run late (throttled or frozen timers) and that
  * heard nothing meanwhile shifts every deadline by the delay, so time it slept never counts against
  * its neighbours, and stretches its timeouts by 1 + health; health rises on such late ticks and
@@ -93,7 +97,7 @@ export class FailureDetector {
   }
 
   watch(peer: PeerId, now: number): void {
-    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false, unansweredSince: undefined, lagMs: 0, toldLagAt: -Infinity });
+    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false, unansweredSince: undefined, lagMs: 0, toldLagAt: -Infinity, repairUntil: -Infinity });
   }
 
   unwatch(peer: PeerId): void {
@@ -129,6 +133,19 @@ export class FailureDetector {
   /** The transport doubts the link (ICE disconnected, channel closing): probe it now, not in turn. */
   doubt(peer: PeerId): void {
     if (this.watched.has(peer)) this.doubted.add(peer);
+  }
+
+  /**
+   * `peer` proved alive off its link (its signals for an ICE restart came through the server) and
+   * the link may stay silent for `graceMs` while it is repaired (the data channel resumes only
+   * when its SCTP timer fires, seconds after the new path works): no verdict before then. A dead
+   * peer sends no such signal, so its verdict comes as fast as ever.
+   */
+  repairing(peer: PeerId, now: number, graceMs: number): void {
+    const watch = this.watched.get(peer);
+    if (watch === undefined) return;
+    this.alive(peer, watch, now);
+    watch.repairUntil = Math.max(watch.repairUntil, now + graceMs);
   }
 
   suspected(peer: PeerId): boolean {
@@ -274,6 +291,7 @@ export class FailureDetector {
    * A peer that reports late rounds keeps its grace in every case.
    */
   private verdictDue(watch: Watch, now: number): boolean {
+    if (now < watch.repairUntil) return false;
     const grace = this.graceFor(watch);
     const suspected = watch.suspectedAt !== undefined;
     if (suspected && now - watch.quietSince >= this.options.deadAfterMs * (1 + this.health) + grace) return true;
@@ -302,6 +320,7 @@ export class FailureDetector {
       if (watch.probe !== undefined) watch.probe.sentAt += lateMs;
       if (watch.suspectedAt !== undefined) watch.suspectedAt += lateMs;
       if (watch.unansweredSince !== undefined) watch.unansweredSince = Math.min(now, watch.unansweredSince + lateMs);
+      watch.repairUntil += lateMs;
       watch.pingedAt += lateMs;
     }
     for (const relay of this.relayed.values()) relay.sentAt += lateMs;
@@ -347,6 +366,7 @@ export class FailureDetector {
     watch.probe = undefined;
     watch.suspectedAt = now;
     this.hooks.suspicionChanged(peer);
+    this.out.emit({ type: 'peer-suspected', peer });
     // The suspect gets another chance to speak (any message refutes), pinged every timeout.
     watch.pingedAt = now;
     this.out.send(peer, this.pingMessage(peer, now));

@@ -97,6 +97,11 @@ export class Membership implements ProtocolModule<Owned> {
     this.detector.doubt(peer);
   }
 
+  /** `peer` answered off the link (a signal through the server) while the link is repaired for up to `graceMs`. */
+  repairing(peer: PeerId, graceMs: number): void {
+    this.detector.repairing(peer, this.env.now(), graceMs);
+  }
+
   /** Lifeguard's local health (0: our own timers run on time), for diagnostics. */
   localHealth(): number {
     return this.detector.localHealth();

@@ -156,6 +156,11 @@ export class GossipNode {
     this.membership.doubt(peer);
   }
 
+  /** `peer` signalled off the link (through the server) for the link's repair, which may take `graceMs`: it is alive, wait for the link. */
+  peerAlive(peer: PeerId, graceMs: number): void {
+    this.membership.repairing(peer, graceMs);
+  }
+
   /** Untrusted input from a link (text, bytes or a decoded value): admitted or dropped and counted; never throws. */
   receive(from: PeerId, raw: unknown): void {
     this.dispatch(from, this.admission.admit(from, raw, this.env.now()));

@@ -40,6 +40,8 @@ export type NodeEvent =
   /** Fewer links than the target and nobody left to ask: the driver should get introductions (signaling server). */
   | { type: 'lonely' }
   | { type: 'peer-gone'; peer: PeerId; reason: 'left' | 'silent' | 'link-failed' }
+  /** A neighbour stopped answering probes: the driver may repair the link (an ICE restart) before the verdict. */
+  | { type: 'peer-suspected'; peer: PeerId }
   | { type: 'dropped'; from: PeerId; reason: DropReason; detail: string };
 
 /**

@@ -109,6 +109,7 @@ export class MeshDriver implements MeshClient {
       },
       onLinkDown: (peer) => this.runtime.linkDown(peer),
       onLinkDoubt: (peer) => this.runtime.linkDoubted(peer),
+      onPeerAlive: (peer, graceMs) => this.runtime.peerAlive(peer, graceMs),
       onData: (peer, data) => (inbound === null ? this.runtime.receive(peer, data) : inbound.receive(peer, data)),
     });
     this.invites = new Invites(this.id, settings.room, this.transport, realClock.now);
@@ -359,6 +360,8 @@ export class MeshDriver implements MeshClient {
 
   private observe(event: NodeEvent): void {
     for (const listener of this.eventListeners) listener(event);
+    // A silent neighbour: restart ICE now, while the node still waits for it (ICE itself notices late).
+    if (event.type === 'peer-suspected') this.transport.restartIce(event.peer);
     if (event.type === 'peer-gone' && event.reason === 'silent') {
       this.silentPeers.push({ peer: event.peer, at: Date.now() });
       if (this.silentPeers.length > MAX_KEPT_SILENT) this.silentPeers.shift();

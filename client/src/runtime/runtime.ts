@@ -69,6 +69,11 @@ export class Runtime {
     this.input(() => this.node.linkDoubted(peer));
   }
 
+  /** `peer` signalled off its link for the link's repair (an ICE restart), which may take `graceMs`. */
+  peerAlive(peer: PeerId, graceMs: number): void {
+    this.input(() => this.node.peerAlive(peer, graceMs));
+  }
+
   /** Bytes, text or a decoded value from an untrusted link. */
   receive(peer: PeerId, raw: unknown): void {
     this.input(() => this.node.receive(peer, raw));

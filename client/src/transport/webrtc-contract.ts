@@ -31,7 +31,8 @@ export interface WebRtcTransportOptions {
   maxFrameBytes?: number;
   /**
    * An open link whose ICE stays 'disconnected' this long is restarted once (a new offer with
-   * iceRestart through the signaling path) before it is given up. Default 3000 ms.
+   * iceRestart through the signaling path) before it is given up; the node may ask sooner
+   * (restartIce). Default 3000 ms.
    */
   iceRestartAfterMs?: number;
   /** A restarted link not connected again within this is closed (and replaced by the node). Default 10000 ms. */
@@ -52,6 +53,11 @@ export interface WebRtcTransportOptions {
    * data channel is closing. An early signal for failure detection (probe now); the link may recover.
    */
   onLinkDoubt?: (peer: PeerId) => void;
+  /**
+   * `peer` signalled for an ICE restart of the open link (through the server): it is alive, and
+   * the link may be silent for up to `graceMs` more while it is repaired.
+   */
+  onPeerAlive?: (peer: PeerId, graceMs: number) => void;
   /** One message from `peer`, as delivered (JSON text, or bytes from a binary sender). */
   onData: (peer: PeerId, data: string | Uint8Array) => void;
   /** A WebRTC implementation for Node (e.g. @roamhq/wrtc); browsers use their own. */
@@ -118,6 +124,15 @@ export interface TransportStats {
 
 /** The running totals of TransportStats (the rest are gauges read at the time). */
 export type TransportCounters = Omit<TransportStats, 'open' | 'connecting' | 'joinedVia' | 'lastError' | 'queuedBytes' | 'queuedMessages'>;
+
+/** One more link opened, by the path its offer took. */
+export function countLinkOpened(counters: TransportCounters, via: SignalPath | null): void {
+  counters.linksOpened++;
+  if (via === 'mesh') counters.linksViaMesh++;
+  else if (via === 'server') counters.linksViaServer++;
+  else if (via === 'local') counters.linksViaLocal++;
+  else if (via === 'invite') counters.linksViaInvite++;
+}
 
 export function zeroTransportCounters(): TransportCounters {
   return {

@@ -99,4 +99,47 @@ describe('WebRtcTransport: ICE restart', () => {
     expect(i.transport.stats().iceRestarts).toBe(1);
     expect(i.fake.options.offerOptions).toEqual({ iceRestart: true });
   });
+
+  it("the node's request restarts at once with ICE still 'connected'; data is the recovery, a gathering change repeating 'connected' is not; one restart per window", async () => {
+    const alive: Array<[string, number]> = [];
+    const t = fakeTransport(low, { onPeerAlive: (peer, graceMs) => alive.push([peer, graceMs]) });
+    t.transport.connect(high);
+    await vi.advanceTimersByTimeAsync(0);
+    const fake = t.peers[0] as FakePeer;
+    t.transport.handleSignal(high, { type: 'answer', sdp: 'v=0 answer' }, 'server');
+    fake.emit('connect');
+    expect(alive).toEqual([]);
+
+    t.transport.restartIce(high);
+    expect(t.transport.stats().iceRestarts).toBe(1);
+    expect(fake.signals.at(-1)).toBe('{"type":"renegotiate","renegotiate":true}');
+    // simple-peer reports gathering changes as iceStateChange with the unchanged state.
+    fake.emit('iceStateChange', 'connected', 'gathering');
+    expect(t.transport.stats().iceRestartsRecovered).toBe(0);
+    // The peer's answer to the restart came through the server: alive, wait for the link.
+    t.transport.handleSignal(high, { type: 'answer', sdp: 'v=0 restart answer' }, 'server');
+    expect(alive).toEqual([[high, 10_000]]);
+    fake.emit('data', '{"t":"pong","n":1}');
+    expect(t.transport.stats()).toMatchObject({ iceRestarts: 1, iceRestartsRecovered: 1, iceRestartsFailed: 0 });
+    // Silent again while SCTP catches up: no second restart within iceRestartTimeoutMs of the first.
+    await vi.advanceTimersByTimeAsync(9_999);
+    t.transport.restartIce(high);
+    t.transport.handleSignal(high, { type: 'renegotiate', renegotiate: true }, 'server');
+    expect(t.transport.stats().iceRestarts).toBe(1);
+    // A later failure may restart again.
+    await vi.advanceTimersByTimeAsync(1);
+    t.transport.restartIce(high);
+    expect(t.transport.stats()).toMatchObject({ iceRestarts: 2, open: 1, linksOpened: 1 });
+    expect(t.down).toEqual([]);
+  });
+
+  it("responder: the initiator's restart offer tells the node the peer is alive for the restart's time", () => {
+    const alive: Array<[string, number]> = [];
+    const t = fakeTransport(high, { onPeerAlive: (peer, graceMs) => alive.push([peer, graceMs]), iceRestartTimeoutMs: 7_000 });
+    t.transport.handleSignal(low, { type: 'offer', sdp: OFFER_SDP }, 'server');
+    (t.peers[0] as FakePeer).emit('connect');
+    t.transport.handleSignal(low, { type: 'offer', sdp: RESTART_SDP }, 'server');
+    expect(alive).toEqual([[low, 7_000]]);
+    expect(t.transport.stats()).toMatchObject({ iceRestarts: 1, open: 1 });
+  });
 });

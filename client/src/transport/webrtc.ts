@@ -7,7 +7,7 @@ import { LinkIo, type DataLimits } from './link-io.ts';
 import { describe, newLink, type Link, type Role } from './link.ts';
 import type { Lane } from './send-queue.ts';
 import { transportSettings } from './transport-settings.ts';
-import { transportStats, zeroTransportCounters, type SignalPath, type TransportStats, type WebRtcTransportOptions } from './webrtc-contract.ts';
+import { countLinkOpened, transportStats, zeroTransportCounters, type SignalPath, type TransportStats, type WebRtcTransportOptions } from './webrtc-contract.ts';
 
 /**
  * WebRTC links for one peer: one simple-peer connection (one data channel) per neighbour.
@@ -108,6 +108,7 @@ export class WebRtcTransport {
     if (link !== undefined) {
       link.answered = true;
       clearTimeout(link.answerTimer);
+      link.ice?.signalled();
     }
     switch (data.type) {
       case 'knock': {
@@ -161,6 +162,11 @@ export class WebRtcTransport {
         }
       }
     }
+  }
+
+  /** The node stopped hearing from `peer`: restart ICE on the open link now (ICE notices seconds later). */
+  restartIce(peer: PeerId): void {
+    this.links.get(peer)?.ice?.start();
   }
 
   /** STUN/TURN servers for links made from now on (e.g. handed out by the signaling server at join). */
@@ -299,18 +305,16 @@ export class WebRtcTransport {
       );
       link.ice = new IceRestart(this.iceRestartAfterMs, this.iceRestartTimeoutMs, this.counters, {
         begin: () => this.beginIceRestart(link),
+        peerAlive: (graceMs) => this.options.onPeerAlive?.(link.peer, graceMs),
         giveUp: (why) => this.close(link, true, `link to ${link.peer}: ${why}`),
       });
-      this.counters.linksOpened++;
-      if (link.offerVia === 'mesh') this.counters.linksViaMesh++;
-      else if (link.offerVia === 'server') this.counters.linksViaServer++;
-      else if (link.offerVia === 'local') this.counters.linksViaLocal++;
-      else if (link.offerVia === 'invite') this.counters.linksViaInvite++;
+      countLinkOpened(this.counters, link.offerVia);
       this.joinedVia ??= link.offerVia;
       this.options.onLinkUp(link.peer);
     });
     instance.on('data', (chunk: unknown) => {
       if (!current() || link.io === null) return;
+      link.ice?.heard();
       const data = link.io.receive(chunk);
       if (data !== null) this.options.onData(link.peer, data);
     });
