@@ -71,6 +71,15 @@ const DEFAULT_ACK_TIMEOUT_MS = 5000;
 /** A refused join (e.g. the server still holds our previous socket) is retried this often. */
 const REJOIN_RETRY_MS = [500, 1000, 2000, 4000, 8000] as const;
 
+/**
+ * The default socket: WebSocket first (one round trip to connected, where long-polling first takes
+ * a handshake request, a poll and an upgrade), long-polling only if the WebSocket fails.
+ */
+export function openSignalingSocket(url: string | undefined): Socket {
+  const socketOptions = { reconnectionDelay: 500, reconnectionDelayMax: 5000, transports: ['websocket', 'polling'], tryAllTransports: true };
+  return url === undefined ? io(socketOptions) : io(url, socketOptions);
+}
+
 type Reply<T> = { ok: true; value: T } | { ok: false; error: string; timedOut?: true };
 
 /** RTCIceServer with exactOptionalPropertyTypes: absent fields stay absent. */
@@ -117,12 +126,7 @@ export class SignalingClient {
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.urls = options.urls !== undefined && options.urls.length > 0 ? [...options.urls] : [options.url];
     this.failoverAfter = Math.max(1, options.failoverAfter ?? 2);
-    this.connectSocket =
-      options.connect ??
-      ((url: string | undefined) => {
-        const socketOptions = { reconnectionDelay: 500, reconnectionDelayMax: 5000 };
-        return url === undefined ? io(socketOptions) : io(url, socketOptions);
-      });
+    this.connectSocket = options.connect ?? openSignalingSocket;
     this.socket = this.open();
   }
 
@@ -135,12 +139,15 @@ export class SignalingClient {
     const url = this.urls[this.urlIndex];
     this.counters.url = url ?? null;
     const socket = this.connectSocket(url);
-    socket.on('connect', () => {
+    const connected = (): void => {
       this.connectErrors = 0;
       this.counters.connects++;
       this.options.onConnectionChange?.(true);
       this.sendJoin();
-    });
+    };
+    socket.on('connect', connected);
+    // A socket opened ahead (while the key was made, see mesh/start.ts) may be connected already.
+    if (socket.connected) queueMicrotask(() => socket === this.socket && !this.closed && connected());
     socket.on('disconnect', (reason: unknown) => {
       this.counters.disconnects++;
       this.counters.lastError = `disconnected: ${String(reason)}`;
