@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSignalingServer, type SignalingServer } from '../../../signaling-server/src/server.ts';
 import { freePort } from '../../../e2e/redis.ts';
 import { asPeerId } from '../core/ids.ts';
-import { SignalingClient } from './signaling.ts';
+import { openSignalingSocket, SignalingClient } from './signaling.ts';
 
 /** SignalingClient against real servers on free ports: URL failover, `move`, ICE servers at join. */
 
@@ -73,5 +73,28 @@ describe('SignalingClient', () => {
     await a.close();
     await waitFor('rejoin on b', () => c.joined && c.stats().url === b.address.url);
     expect(c.stats()).toMatchObject({ failovers: 1, joins: 2, badPayloads: 0 });
+  });
+
+  it('joins on a socket that connected before the client existed (opened while the key was made)', async () => {
+    const live = await server();
+    const early = connectClient(live.address.url, { transports: ['websocket'], forceNew: true });
+    await waitFor('early socket connected', () => early.connected);
+    const changes: boolean[] = [];
+    const c = new SignalingClient({ url: live.address.url, onSignal: () => undefined, onConnectionChange: (up) => changes.push(up), connect: () => early });
+    clients.push(c);
+    expect(await c.join('r', asPeerId('early'))).toEqual([]);
+    expect(c.stats()).toMatchObject({ connects: 1, joins: 1 });
+    expect(changes).toEqual([true]);
+  });
+
+  it('connects over WebSocket first by default', async () => {
+    const live = await server();
+    const socket = openSignalingSocket(live.address.url);
+    try {
+      await waitFor('connected', () => socket.connected);
+      expect(socket.io.engine.transport.name).toBe('websocket');
+    } finally {
+      socket.close();
+    }
   });
 });
