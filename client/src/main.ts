@@ -1,3 +1,5 @@
+// Where a joining tab's time goes (diagnostics().joinTimeline): the bundle has been parsed by now.
+performance.mark('gossip:main');
 import './ui/style.css';
 import { joinMesh, type Mesh, type MeshOptions } from './lib/index.ts';
 import { installTestHook } from './mesh/hook.ts';
@@ -38,7 +40,11 @@ async function main(root: HTMLElement): Promise<void> {
   });
   registerOnceLinked(mesh);
   try {
-    (await page).renderPage(root, mesh, parsed.settings);
+    const { renderPage } = await page;
+    await linkedOrIdle(mesh);
+    performance.mark('gossip:render');
+    renderPage(root, mesh, parsed.settings);
+    performance.mark('gossip:rendered');
   } catch (err: unknown) {
     // The peer runs on (its hook answers); say why the page could not be drawn.
     renderStartError(root, err);
@@ -59,6 +65,28 @@ function meshOptions(settings: PageSettings): MeshOptions {
     ...(iceTransportPolicy !== undefined ? { iceTransportPolicy } : {}),
     ...(signed !== undefined ? { signed } : {}),
   };
+}
+
+/** Bound on how long the first drawing waits for the first link (linkedOrIdle). */
+const DRAW_AFTER_MS = 1500;
+
+/**
+ * Drawing the page (the graph, the panels) takes the main thread for a while: not while the
+ * first links are being negotiated (offers, answers, ICE), which it would hold up. Resolves once
+ * a link is open, at once when no link is being made (the first tab of a room), or after
+ * DRAW_AFTER_MS; the "starting" notice shows meanwhile.
+ */
+function linkedOrIdle(mesh: Mesh): Promise<void> {
+  if (mesh.neighbors().length > 0 || mesh.diagnostics().linksConnecting === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      unsubscribe();
+      clearTimeout(timer);
+      resolve();
+    };
+    const unsubscribe = mesh.on('peers', (peers) => peers.length > 0 && done());
+    const timer = setTimeout(done, DRAW_AFTER_MS);
+  });
 }
 
 /**

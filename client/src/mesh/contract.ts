@@ -2,6 +2,7 @@ import type { AggregateEstimate } from '../core/aggregate.ts';
 import type { PeerId } from '../core/ids.ts';
 import type { Mode } from '../core/options.ts';
 import type { RegisterValue } from '../core/wire.ts';
+import type { JoinTimelineRecord } from './join-timeline.ts';
 
 /**
  * The contract, declared once: the plain-data records a running peer hands its callers (through
@@ -61,6 +62,8 @@ export interface MeshSettings {
 export interface MeshDiagnostics {
   /** Epoch ms when the first link opened; null before. */
   firstLinkAt: number | null;
+  /** Epoch ms of each step of this peer's join (join-timeline.ts), the first time it happened. */
+  joinTimeline: JoinTimelineRecord;
   rumorsDelivered: number;
   linksOpen: number;
   linksConnecting: number;

@@ -1,7 +1,9 @@
 import type { NodeStats } from '../core/node.ts';
 import type { SignalingStats } from '../transport/signaling.ts';
 import type { TransportStats } from '../transport/webrtc.ts';
-import type { MeshDiagnostics } from './contract.ts';
+import type { MessageCounts } from '../runtime/counts.ts';
+import type { MeshDiagnostics, MeshStats } from './contract.ts';
+import type { JoinTimelineRecord } from './join-timeline.ts';
 
 /** What the driver's parts report, gathered into the contract's one diagnostics record. */
 export interface DiagnosticsParts {
@@ -11,6 +13,7 @@ export interface DiagnosticsParts {
   serverConnected: boolean;
   sentByType: Readonly<Record<string, number>>;
   firstLinkAt: number | null;
+  joinTimeline: JoinTimelineRecord;
   iceServerUrls: string[];
   localHealth: number;
   silentPeers: ReadonlyArray<{ peer: string; at: number }>;
@@ -23,6 +26,7 @@ export function meshDiagnostics(parts: DiagnosticsParts): MeshDiagnostics {
   const { node, link, server } = parts;
   return {
     firstLinkAt: parts.firstLinkAt,
+    joinTimeline: { ...parts.joinTimeline },
     rumorsDelivered: node.rumorsDelivered,
     linksOpen: link.open,
     linksConnecting: link.connecting,
@@ -68,5 +72,23 @@ export function meshDiagnostics(parts: DiagnosticsParts): MeshDiagnostics {
     linksFingerprintChecked: parts.linksFingerprintChecked,
     linksFingerprintMismatched: parts.linksFingerprintMismatched,
     silentPeers: parts.silentPeers.map((e) => ({ ...e })),
+  };
+}
+
+/** The contract's MeshStats from the node's, the transport's and the runtime's counts. */
+export function meshStats(node: NodeStats, link: TransportStats, counts: Pick<MessageCounts, 'sent' | 'payloads'>): MeshStats {
+  return {
+    sent: counts.sent,
+    received: node.messagesReceived,
+    duplicates: node.duplicates,
+    dropped: node.dropped + link.sendsDropped,
+    bytesSent: link.bytesSent,
+    bytesReceived: link.bytesReceived,
+    payloadsSent: counts.payloads,
+    linksViaMesh: link.linksViaMesh,
+    linksViaServer: link.linksViaServer,
+    linksViaLocal: link.linksViaLocal,
+    linksViaInvite: link.linksViaInvite,
+    joinedVia: link.joinedVia,
   };
 }

@@ -9,17 +9,23 @@ import { encode, type RegisterValue, type SignalData } from '../core/wire.ts';
 import { Runtime } from '../runtime/runtime.ts';
 import { LocalTabs } from '../offline/local-tabs.ts';
 import { SignalingClient } from '../transport/signaling.ts';
+import type { Socket } from 'socket.io-client';
 import { laneOf } from '../transport/send-queue.ts';
 import { WebRtcTransport, type SignalPath } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
 import type { StartMeshSettings } from './start.ts';
-import { meshDiagnostics } from './diagnostics.ts';
+import { deliveredRumor } from './delivered-rumor.ts';
+import { meshDiagnostics, meshStats } from './diagnostics.ts';
+import { socketFactory } from './early-socket.ts';
 import { Invites } from './invites.ts';
+import { JoinTimeline } from './join-timeline.ts';
 import { ChangeNotifier } from './notifier.ts';
 import { randomPeerId } from './peer-id.ts';
 import { BROWSER_PLACE, realClock, type Place } from './place.ts';
 
 export { BROWSER_PLACE, type Place } from './place.ts';
+export { deliveredRumor } from './delivered-rumor.ts';
+export { firstSignalingUrl } from './early-socket.ts';
 
 /**
  * One peer over WebRTC and a signaling server: the ports of the runtime (runtime/) for a tab or a
@@ -40,19 +46,6 @@ export { BROWSER_PLACE, type Place } from './place.ts';
 /** Rumors kept for rumors(); the oldest go first. */
 const MAX_KEPT_RUMORS = 2000;
 const MAX_KEPT_SILENT = 64;
-
-/** A node's rumor event as the contract's plain record. */
-export function deliveredRumor(event: Extract<NodeEvent, { type: 'rumor' }>): DeliveredRumor {
-  const { rumor } = event;
-  return {
-    id: rumorId(rumor.origin, rumor.seq),
-    origin: rumor.origin,
-    text: rumor.payload,
-    hops: rumor.hops,
-    sentAt: rumor.sentAt,
-    receivedAt: event.receivedAt,
-  };
-}
 
 export class MeshDriver implements MeshClient {
   readonly id: PeerId;
@@ -76,8 +69,18 @@ export class MeshDriver implements MeshClient {
   /** Seals signals off the mesh and checks each link's DTLS fingerprint; null when unsigned. */
   private readonly signedSignals: SignedSignals | null;
   private readonly binding: LinkBinding | null;
+  /** When this peer passed each step of its join (diagnostics). */
+  readonly timeline: JoinTimeline;
 
-  constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE) {
+  /**
+   * `early`: what startMesh began before the driver existed: the join's timeline, and the socket to
+   * the first signaling server, opened while the key was made (used for that server's first connect).
+   */
+  constructor(settings: StartMeshSettings, place: Place = BROWSER_PLACE, early: { timeline?: JoinTimeline; socket?: Socket } = {}) {
+    const timeline = early.timeline ?? new JoinTimeline(realClock.now);
+    this.timeline = timeline;
+    timeline.mark('started');
+    timeline.mark('identityReady');
     const identity = settings.identity;
     this.id = identity?.id ?? asPeerId(settings.peerId ?? randomPeerId());
     // With an identity, signatures are checked on WebCrypto before a message enters the loop.
@@ -94,6 +97,7 @@ export class MeshDriver implements MeshClient {
             this.runtime.linkDown(peer);
           });
     const nodeOptions = { ...settings.nodeOptions, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
+    const targetDegree = settings.nodeOptions?.activeViewSize ?? DEFAULT_OPTIONS.activeViewSize;
     this.transport = new WebRtcTransport({
       self: this.id,
       iceServers: settings.iceServers ?? [],
@@ -104,8 +108,10 @@ export class MeshDriver implements MeshClient {
       ...(this.binding === null ? {} : { createPeer: this.binding.createPeer }),
       onLinkUp: (peer) => {
         this.firstLinkAt ??= realClock.now();
+        this.timeline.mark('firstLink', this.firstLinkAt);
         this.runtime.linkUp(peer);
         this.binding?.linkUp(peer);
+        if (this.node.neighbors().length >= targetDegree) this.timeline.mark('targetDegree');
       },
       onLinkDown: (peer) => this.runtime.linkDown(peer),
       onLinkDoubt: (peer) => this.runtime.linkDoubted(peer),
@@ -126,10 +132,12 @@ export class MeshDriver implements MeshClient {
       },
       onSignal: (from, data) => this.receiveSignal(from, data, 'server'),
       onConnectionChange: (connected) => {
+        if (connected) this.timeline.mark('serverConnected');
         if (!connected) this.serverMissed = true;
         this.changed();
       },
       onRejoin: (peers) => this.introduce(peers),
+      connect: socketFactory(settings, early.socket),
     });
     const channel = place.localChannel?.(settings.room) ?? null;
     this.local =
@@ -148,13 +156,17 @@ export class MeshDriver implements MeshClient {
         random: Math.random,
         links: {
           send: (to, message) => this.transport.send(to, encode(message), laneOf(message.t)),
-          connect: (peer) => this.transport.connect(peer),
+          connect: (peer) => {
+            this.timeline.mark('firstConnect');
+            this.transport.connect(peer);
+          },
           disconnect: (peer) => this.transport.disconnect(peer),
         },
         signals: {
           // Admission checked the whole signal's proof: the fingerprint in it is the sender's.
           deliver: (from, data) => {
             this.signedSignals?.bind(from, data);
+            this.timeline.mark('firstSignalIn');
             this.transport.handleSignal(from, data, 'mesh');
           },
         },
@@ -168,11 +180,15 @@ export class MeshDriver implements MeshClient {
 
   /** First join (may wait as long as the server is unreachable). */
   join(): Promise<PeerId[]> {
-    return this.signaling.join(this.settings.room, this.id);
+    return this.signaling.join(this.settings.room, this.id).then((peers) => {
+      this.timeline.mark('joined');
+      return peers;
+    });
   }
 
   /** Candidates from the server: the node asks for links at once, not next period. */
   introduce(peers: readonly PeerId[]): void {
+    if (peers.length > 0) this.timeline.mark('introduced');
     this.runtime.introduce(peers);
   }
 
@@ -249,22 +265,7 @@ export class MeshDriver implements MeshClient {
   }
 
   stats(): MeshStats {
-    const node = this.node.stats();
-    const link = this.transport.stats();
-    return {
-      sent: this.runtime.counts.sent,
-      received: node.messagesReceived,
-      duplicates: node.duplicates,
-      dropped: node.dropped + link.sendsDropped,
-      bytesSent: link.bytesSent,
-      bytesReceived: link.bytesReceived,
-      payloadsSent: this.runtime.counts.payloads,
-      linksViaMesh: link.linksViaMesh,
-      linksViaServer: link.linksViaServer,
-      linksViaLocal: link.linksViaLocal,
-      linksViaInvite: link.linksViaInvite,
-      joinedVia: link.joinedVia,
-    };
+    return meshStats(this.node.stats(), this.transport.stats(), this.runtime.counts);
   }
 
   diagnostics(): MeshDiagnostics {
@@ -275,6 +276,7 @@ export class MeshDriver implements MeshClient {
       serverConnected: this.signaling.connected,
       sentByType: this.runtime.counts.byType,
       firstLinkAt: this.firstLinkAt ?? null,
+      joinTimeline: this.timeline.record(),
       iceServerUrls: this.transport.iceServerUrls(),
       localHealth: this.node.localHealth(),
       silentPeers: this.silentPeers,
@@ -378,6 +380,7 @@ export class MeshDriver implements MeshClient {
    */
   private sendSignal(to: PeerId, data: SignalData, purpose: 'setup' | 'restart' = 'setup'): SignalPath | null {
     if (this.closed) return null;
+    this.timeline.mark('firstSignalOut');
     if (purpose === 'setup' && this.runtime.act((node) => node.sendSignal(to, data, { randomWalk: false }))) return 'mesh';
     const sealed = this.signedSignals?.seal(to, data) ?? data;
     if (this.signaling.joined) {
@@ -391,6 +394,7 @@ export class MeshDriver implements MeshClient {
 
   /** A signal off the mesh: an offer or answer must hold its sender's seal before WebRTC sees it. */
   private receiveSignal(from: PeerId, data: SignalData, via: 'server' | 'local'): void {
+    this.timeline.mark('firstSignalIn');
     const opened = this.signedSignals === null ? data : this.signedSignals.open(from, data);
     if (opened !== null) this.transport.handleSignal(from, opened, via);
   }

@@ -2,7 +2,11 @@ import { Identity } from '../identity/identity.ts';
 import type { PeerId } from '../core/ids.ts';
 import type { OptionsInput } from '../core/options.ts';
 import type { MeshSettings } from './contract.ts';
+import { openSignalingSocket } from '../transport/signaling.ts';
 import { MeshDriver, type Place } from './driver.ts';
+import { firstSignalingUrl } from './early-socket.ts';
+import { JoinTimeline } from './join-timeline.ts';
+import { realClock } from './place.ts';
 
 export interface StartMeshSettings extends MeshSettings {
   /** Signaling server URL; default: the page's own origin. */
@@ -51,8 +55,20 @@ export const DEFAULT_JOIN_TIMEOUT_MS = 5000;
  *   renderPage(root, client);
  */
 export async function startMesh(settings: StartMeshSettings, place?: Place): Promise<MeshDriver> {
-  const identity = await identityFor(settings);
-  const driver = new MeshDriver(identity === undefined ? settings : { ...settings, identity }, place);
+  const timeline = new JoinTimeline(realClock.now);
+  timeline.mark('started');
+  // The socket connects while the key is made: the join needs the key's id, the connection does not.
+  const making = identityFor(settings);
+  const socket = settings.identity === undefined && settings.signed !== false && settings.peerId === undefined ? openSignalingSocket(firstSignalingUrl(settings)) : undefined;
+  let driver: MeshDriver;
+  try {
+    const identity = await making;
+    timeline.mark('identityReady');
+    driver = new MeshDriver(identity === undefined ? settings : { ...settings, identity }, place, { timeline, ...(socket !== undefined ? { socket } : {}) });
+  } catch (error: unknown) {
+    socket?.close();
+    throw error;
+  }
   let first: Promise<PeerId[]>;
   try {
     first = driver.join();

@@ -4,7 +4,7 @@ import { createSignalingServer, type SignalingServer } from '../../../signaling-
 import { freePort } from '../../../e2e/redis.ts';
 import { asPeerId } from '../core/ids.ts';
 import { Identity } from '../identity/identity.ts';
-import { SignalingClient } from './signaling.ts';
+import { openSignalingSocket, SignalingClient } from './signaling.ts';
 
 /**
  * SignalingClient against real servers on free ports: URL failover, `move`, ICE servers at join,
@@ -103,5 +103,40 @@ describe('SignalingClient', () => {
     const c = client([live.address.url]);
     expect(await c.join('r', asPeerId('plain'))).toEqual([]);
     expect(c.refused).toBeNull();
+  });
+
+  it('joins on a socket that connected before the client existed (opened while the key was made)', async () => {
+    const live = await server({ allowUnsigned: true });
+    const early = connectClient(live.address.url, { transports: ['websocket'], forceNew: true });
+    await waitFor('early socket connected', () => early.connected);
+    const changes: boolean[] = [];
+    const c = new SignalingClient({ url: live.address.url, onSignal: () => undefined, onConnectionChange: (up) => changes.push(up), connect: () => early });
+    clients.push(c);
+    expect(await c.join('r', asPeerId('early'))).toEqual([]);
+    expect(c.stats()).toMatchObject({ connects: 1, joins: 1 });
+    expect(changes).toEqual([true]);
+  });
+
+  it('signs the challenge an early socket got before the client existed', async () => {
+    const live = await server();
+    const early = openSignalingSocket(live.address.url);
+    // The challenge comes right after 'connect', before any client listens.
+    await new Promise((done) => early.once('challenge', done));
+    const key = keyOf(7);
+    const c = new SignalingClient({ url: live.address.url, onSignal: () => undefined, connect: () => early, prove: (text) => key.sign(text) });
+    clients.push(c);
+    expect(await c.join('r', key.id)).toEqual([]);
+    expect(live.stats().rejections).toEqual({});
+  });
+
+  it('connects over WebSocket first by default', async () => {
+    const live = await server();
+    const socket = openSignalingSocket(live.address.url);
+    try {
+      await waitFor('connected', () => socket.connected);
+      expect(socket.io.engine.transport.name).toBe('websocket');
+    } finally {
+      socket.close();
+    }
   });
 });

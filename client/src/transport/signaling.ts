@@ -1,6 +1,7 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { isPeerId, type PeerId } from '../core/ids.ts';
 import { signalDataSchema, type SignalData } from '../core/wire.ts';
+import { earlyChallengeOf, openSignalingSocket } from './signaling-socket.ts';
 import {
   challengeMessage,
   describeIssues,
@@ -80,6 +81,8 @@ const DEFAULT_ACK_TIMEOUT_MS = 5000;
 /** A refused join (e.g. the server still holds our previous socket) is retried this often. */
 const REJOIN_RETRY_MS = [500, 1000, 2000, 4000, 8000] as const;
 
+export { openSignalingSocket };
+
 type Reply<T> = { ok: true; value: T } | { ok: false; error: string; code?: string; timedOut?: true };
 
 /** RTCIceServer with exactOptionalPropertyTypes: absent fields stay absent. */
@@ -130,12 +133,7 @@ export class SignalingClient {
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.urls = options.urls !== undefined && options.urls.length > 0 ? [...options.urls] : [options.url];
     this.failoverAfter = Math.max(1, options.failoverAfter ?? 2);
-    this.connectSocket =
-      options.connect ??
-      ((url: string | undefined) => {
-        const socketOptions = { reconnectionDelay: 500, reconnectionDelayMax: 5000 };
-        return url === undefined ? io(socketOptions) : io(url, socketOptions);
-      });
+    this.connectSocket = options.connect ?? openSignalingSocket;
     this.socket = this.open();
   }
 
@@ -148,12 +146,15 @@ export class SignalingClient {
     const url = this.urls[this.urlIndex];
     this.counters.url = url ?? null;
     const socket = this.connectSocket(url);
-    socket.on('connect', () => {
+    const connected = (): void => {
       this.connectErrors = 0;
       this.counters.connects++;
       this.options.onConnectionChange?.(true);
       this.sendJoin();
-    });
+    };
+    socket.on('connect', connected);
+    // A socket opened ahead (while the key was made, see mesh/start.ts) may be connected already.
+    if (socket.connected) queueMicrotask(() => socket === this.socket && !this.closed && connected());
     socket.on('disconnect', (reason: unknown) => {
       this.counters.disconnects++;
       this.counters.lastError = `disconnected: ${String(reason)}`;
@@ -168,7 +169,7 @@ export class SignalingClient {
       this.connectErrors++;
       if (this.connectErrors >= this.failoverAfter && this.urls.length > 1) this.failover();
     });
-    socket.on('challenge', (...args: unknown[]) => {
+    const challenged = (args: unknown[]): void => {
       const parsed = args.length === 1 ? challengeMessage.safeParse(args[0]) : null;
       if (parsed === null || !parsed.success || socket.id === undefined) {
         this.bad('malformed challenge event');
@@ -176,7 +177,10 @@ export class SignalingClient {
       }
       this.nonce = { socketId: socket.id, nonce: parsed.data.nonce };
       this.sendJoin();
-    });
+    };
+    socket.on('challenge', (...args: unknown[]) => challenged(args));
+    const early = earlyChallengeOf(socket);
+    if (socket.connected && early !== undefined) queueMicrotask(() => socket === this.socket && !this.closed && challenged(early));
     socket.on('signal', (...args: unknown[]) => this.onSignalEvent(args));
     socket.on('move', (...args: unknown[]) => {
       if (args.length !== 1 || !moveMessage.safeParse(args[0]).success) {
