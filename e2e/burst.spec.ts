@@ -7,9 +7,6 @@
 import { test, expect, waitForAll, waitForMeshReady } from './fixtures.ts';
 import { waitForSymmetricLinks } from './mesh-helpers.ts';
 
-// Unsigned tabs (below) join only a server that allows unsigned joins.
-test.use({ serverEnv: { ALLOW_UNSIGNED: '1' } });
-
 const RUMORS = 2500;
 const PAYLOAD_BYTES = 2048;
 

@@ -50,8 +50,6 @@ export interface OpenTabsOptions {
 export type OpenTabs = (count: number, opts?: OpenTabsOptions) => Promise<Page[]>;
 
 export interface E2EFixtures {
-  /** Extra environment of the test's signaling server, e.g. `{ ALLOW_UNSIGNED: '1' }` (test.use). */
-  serverEnv: Record<string, string>;
   server: SignalingServer;
   room: string;
   openTabs: OpenTabs;
@@ -143,10 +141,8 @@ async function runPool<T>(items: readonly T[], limit: number, work: (item: T) =>
 const MAX_TAB_LOG_LINES = 500;
 
 export const test = base.extend<E2EFixtures>({
-  serverEnv: [{}, { option: true }],
-
-  server: async ({ serverEnv }, use, testInfo) => {
-    const server = await startSignalingServer(serverEnv);
+  server: async ({}, use, testInfo) => {
+    const server = await startSignalingServer();
     try {
       await use(server);
     } finally {

@@ -14,9 +14,9 @@ import { laneOf } from '../transport/send-queue.ts';
 import { WebRtcTransport, type SignalPath } from '../transport/webrtc.ts';
 import type { DeliveredRumor, MeshAggregates, MeshClient, MeshDiagnostics, MeshSettings, MeshStats } from './contract.ts';
 import type { StartMeshSettings } from './start.ts';
-import { deliveredRumor } from './delivered-rumor.ts';
 import { meshDiagnostics, meshStats } from './diagnostics.ts';
 import { socketFactory } from './early-socket.ts';
+import { EventHistory } from './history.ts';
 import { Invites } from './invites.ts';
 import { JoinTimeline } from './join-timeline.ts';
 import { ChangeNotifier } from './notifier.ts';
@@ -43,10 +43,6 @@ export { firstSignalingUrl } from './early-socket.ts';
  *   it uses (the browser's, or @roamhq/wrtc in Node).
  */
 
-/** Rumors kept for rumors(); the oldest go first. */
-const MAX_KEPT_RUMORS = 2000;
-const MAX_KEPT_SILENT = 64;
-
 export class MeshDriver implements MeshClient {
   readonly id: PeerId;
   readonly settings: MeshSettings;
@@ -55,7 +51,7 @@ export class MeshDriver implements MeshClient {
   private readonly signaling: SignalingClient;
   private readonly local: LocalTabs | null;
   private readonly invites: Invites;
-  private readonly delivered: DeliveredRumor[] = [];
+  private readonly history = new EventHistory();
   private readonly notifier = new ChangeNotifier();
   private readonly stopWatchingExit: () => void;
   private closed = false;
@@ -64,8 +60,6 @@ export class MeshDriver implements MeshClient {
   private firstLinkAt: number | undefined;
   private aggregateValue_ = 0;
   private readonly eventListeners = new Set<(event: NodeEvent) => void>();
-  /** Neighbours this peer declared gone for silence, newest last (diagnostics: the benchmark counts false evictions). */
-  private readonly silentPeers: Array<{ peer: string; at: number }> = [];
   /** Seals signals off the mesh and checks each link's DTLS fingerprint; null when unsigned. */
   private readonly signedSignals: SignedSignals | null;
   private readonly binding: LinkBinding | null;
@@ -220,7 +214,7 @@ export class MeshDriver implements MeshClient {
   }
 
   rumors(): DeliveredRumor[] {
-    return this.delivered.map((r) => ({ ...r }));
+    return this.history.rumors();
   }
 
   add(delta: number): void {
@@ -279,7 +273,7 @@ export class MeshDriver implements MeshClient {
       joinTimeline: this.timeline.record(),
       iceServerUrls: this.transport.iceServerUrls(),
       localHealth: this.node.localHealth(),
-      silentPeers: this.silentPeers,
+      silentPeers: this.history.silentPeers(),
       signalsSealRefused: this.signedSignals?.stats.sealedRefused ?? 0,
       linksFingerprintChecked: this.signedSignals?.stats.linksChecked ?? 0,
       linksFingerprintMismatched: this.signedSignals?.stats.linksMismatched ?? 0,
@@ -364,13 +358,7 @@ export class MeshDriver implements MeshClient {
     for (const listener of this.eventListeners) listener(event);
     // A silent neighbour: restart ICE now, while the node still waits for it (ICE itself notices late).
     if (event.type === 'peer-suspected') this.transport.restartIce(event.peer);
-    if (event.type === 'peer-gone' && event.reason === 'silent') {
-      this.silentPeers.push({ peer: event.peer, at: Date.now() });
-      if (this.silentPeers.length > MAX_KEPT_SILENT) this.silentPeers.shift();
-    }
-    if (event.type !== 'rumor') return;
-    this.delivered.push(deliveredRumor(event));
-    if (this.delivered.length > MAX_KEPT_RUMORS) this.delivered.splice(0, this.delivered.length - MAX_KEPT_RUMORS);
+    this.history.record(event);
   }
 
   /**

@@ -16,7 +16,7 @@ describe('JoinTimeline', () => {
     expect(record).toEqual({ started: 100, joined: 250, firstLink: 400 });
     record.started = 0;
     expect(timeline.record().started).toBe(100);
-    expect(timeline.has('targetDegree')).toBe(false);
+    expect('targetDegree' in timeline.record()).toBe(false);
   });
 });
 

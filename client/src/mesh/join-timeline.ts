@@ -36,10 +36,6 @@ export class JoinTimeline {
     this.steps[step] ??= at;
   }
 
-  has(step: JoinStep): boolean {
-    return this.steps[step] !== undefined;
-  }
-
   record(): JoinTimelineRecord {
     return { ...this.steps };
   }
