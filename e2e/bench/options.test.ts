@@ -55,12 +55,14 @@ describe('parseBenchArgs', () => {
 
   it('reads the comparison options', () => {
     const o = ok(['--tabs', '6', '--repeat=1', '--updates', '5', '--idle-ms', '3000', '--open-concurrency', '4', '--versus-seed', '7']);
-    expect(o.versus).toEqual({ run: true, tabs: [6], repeat: 1, updates: 5, idleMs: 3000, openConcurrency: 4, seed: 7, meshQuery: '' });
+    expect(o.versus).toEqual({ run: true, tabs: [6], repeat: 1, updates: 5, idleMs: 3000, openConcurrency: 4, seed: 7, meshQuery: '', meshHidden: false });
     expect(o.browser.tabs).toEqual([12, 24]);
   });
 
   it('takes page settings for the mesh tabs, known ones only', () => {
     expect(ok(['--mesh-query', 'signed=false']).versus.meshQuery).toBe('signed=false');
+    expect(ok(['--mesh-hidden']).versus.meshHidden).toBe(true);
+    expect(error(['--skip-versus', '--mesh-hidden'])).toMatch(/no effect/);
     expect(ok(['--mesh-query=signed=false&mode=tree']).versus.meshQuery).toBe('signed=false&mode=tree');
     expect(error(['--mesh-query', 'signd=false'])).toMatch(/unknown page setting "signd"/);
     expect(error(['--mesh-query', 'room=x'])).toMatch(/unknown page setting "room"/);

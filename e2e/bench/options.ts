@@ -51,6 +51,8 @@ export interface BenchOptions {
     seed: number;
     /** Extra URL settings for the mesh's page (`signed=false`: what signing costs); '' for the page as served. */
     meshQuery: string;
+    /** Diagnostic: the mesh's pages see document.visibilityState 'hidden', so their UI draws nothing (not the product's figure). */
+    meshHidden: boolean;
   };
   outDir: string;
 }
@@ -88,7 +90,7 @@ export function defaultOptions(cpus: number): BenchOptions {
       seed: 1,
       openConcurrency: 1,
     },
-    versus: { run: true, tabs: [24, 48], repeat: 3, updates: 20, idleMs: 10_000, openConcurrency: 2, seed: 1, meshQuery: '' },
+    versus: { run: true, tabs: [24, 48], repeat: 3, updates: 20, idleMs: 10_000, openConcurrency: 2, seed: 1, meshQuery: '', meshHidden: false },
     outDir: 'bench-results',
   };
 }
@@ -120,6 +122,8 @@ repetitions alternate between the two; data-channel messages and links counted b
   --versus-seed S        picks the updating tabs (default 1)
   --mesh-query Q         URL settings for the mesh's tabs, e.g. signed=false to measure what signing
                          costs (default none: the page as served; such a run is not the product's figure)
+  --mesh-hidden          diagnostic: the mesh's pages read as hidden, so their UI draws nothing (what the
+                         drawing costs the updates; not the product's figure)
 
 Modes (Chromium, one context, one mesh per N; every mode on the same tabs and links):
   --skip-modes           no per-mode figures
@@ -143,8 +147,8 @@ Exit codes: 0 done, 2 bad options, 1 anything else.`;
 
 export type ParsedBenchArgs = { kind: 'run'; options: BenchOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
-type Flag = 'skip-sim' | 'skip-browser' | 'skip-modes' | 'skip-versus' | 'skip-scale' | 'help';
-const FLAGS: readonly string[] = ['skip-sim', 'skip-browser', 'skip-modes', 'skip-versus', 'skip-scale', 'help'] satisfies Flag[];
+type Flag = 'skip-sim' | 'skip-browser' | 'skip-modes' | 'skip-versus' | 'skip-scale' | 'mesh-hidden' | 'help';
+const FLAGS: readonly string[] = ['skip-sim', 'skip-browser', 'skip-modes', 'skip-versus', 'skip-scale', 'mesh-hidden', 'help'] satisfies Flag[];
 const VALUED = [
   'sim-nodes',
   'sim-modes',
@@ -277,6 +281,10 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
   versus.seed = intOf('versus-seed', 'versus', 0, 2 ** 31) ?? versus.seed;
   raw = given('mesh-query', 'versus');
   if (raw !== undefined) versus.meshQuery = meshQuery(raw);
+  if (flags.has('mesh-hidden')) {
+    if (!versus.run) throw new BadOption('--mesh-hidden has no effect without the comparison');
+    versus.meshHidden = true;
+  }
 
   raw = given('mode-tabs', 'browser');
   if (raw !== undefined) browser.tabs = list('mode-tabs', raw, (s) => int('mode-tabs', s, 2, 200));

@@ -12,15 +12,16 @@ export class VerifiedInbound {
 
   constructor(
     private readonly verifier: ProofVerifier,
-    private readonly deliver: (peer: PeerId, raw: unknown) => void,
+    /** `arrivedAt`: when the message came off its link (diagnostics: the time verification took). */
+    private readonly deliver: (peer: PeerId, raw: unknown, arrivedAt: number) => void,
   ) {}
 
-  receive(peer: PeerId, raw: unknown): void {
+  receive(peer: PeerId, raw: unknown, arrivedAt = 0): void {
     const previous = this.tails.get(peer) ?? Promise.resolve();
     const checked = this.verifier.prepare(raw);
     const tail = Promise.all([previous, checked]).then(() => {
       if (this.tails.get(peer) === tail) this.tails.delete(peer);
-      this.deliver(peer, raw);
+      this.deliver(peer, raw, arrivedAt);
     });
     this.tails.set(peer, tail);
   }

@@ -1,3 +1,4 @@
+import type { HopRecord } from './hop-trace.ts';
 import type { AggregateEstimate } from '../core/aggregate.ts';
 import type { PeerId } from '../core/ids.ts';
 import type { Mode } from '../core/options.ts';
@@ -122,6 +123,8 @@ export interface MeshDiagnostics {
   localHealth: number;
   /** Neighbours this peer declared gone for silence (its failure detector's verdicts), the last 64, epoch ms. */
   silentPeers: Array<{ peer: string; at: number }>;
+  /** Where the latest 64 rumors' time went in this peer: arrival, verified, delivered, each copy sent (mesh/hop-trace.ts). */
+  hopTrace: HopRecord[];
 }
 
 /**

@@ -3,6 +3,7 @@ import type { SignalingStats } from '../transport/signaling.ts';
 import type { TransportStats } from '../transport/webrtc.ts';
 import type { MessageCounts } from '../runtime/counts.ts';
 import type { MeshDiagnostics, MeshStats } from './contract.ts';
+import type { HopRecord } from './hop-trace.ts';
 import type { JoinTimelineRecord } from './join-timeline.ts';
 
 /** What the driver's parts report, gathered into the contract's one diagnostics record. */
@@ -20,6 +21,7 @@ export interface DiagnosticsParts {
   signalsSealRefused: number;
   linksFingerprintChecked: number;
   linksFingerprintMismatched: number;
+  hopTrace: HopRecord[];
 }
 
 export function meshDiagnostics(parts: DiagnosticsParts): MeshDiagnostics {
@@ -72,6 +74,7 @@ export function meshDiagnostics(parts: DiagnosticsParts): MeshDiagnostics {
     linksFingerprintChecked: parts.linksFingerprintChecked,
     linksFingerprintMismatched: parts.linksFingerprintMismatched,
     silentPeers: parts.silentPeers.map((e) => ({ ...e })),
+    hopTrace: parts.hopTrace,
   };
 }
 

@@ -17,6 +17,7 @@ import type { StartMeshSettings } from './start.ts';
 import { meshDiagnostics, meshStats } from './diagnostics.ts';
 import { socketFactory } from './early-socket.ts';
 import { EventHistory } from './history.ts';
+import { HopTrace } from './hop-trace.ts';
 import { Invites } from './invites.ts';
 import { JoinTimeline } from './join-timeline.ts';
 import { ChangeNotifier } from './notifier.ts';
@@ -53,6 +54,7 @@ export class MeshDriver implements MeshClient {
   private readonly invites: Invites;
   private readonly history = new EventHistory();
   private readonly notifier = new ChangeNotifier();
+  private readonly hopTrace = new HopTrace(realClock.now);
   private readonly stopWatchingExit: () => void;
   private closed = false;
   /** The server was not reached in time, or dropped: the tabs of this browser are asked instead. */
@@ -79,7 +81,8 @@ export class MeshDriver implements MeshClient {
     this.id = identity?.id ?? asPeerId(settings.peerId ?? randomPeerId());
     // With an identity, signatures are checked on WebCrypto before a message enters the loop.
     const verifier = identity === undefined ? undefined : new ProofVerifier({ mode: 'prepared' });
-    const inbound = verifier === undefined ? null : new VerifiedInbound(verifier, (peer, raw) => this.runtime.receive(peer, raw));
+    const receive = (peer: PeerId, raw: unknown, at: number): void => this.hopTrace.around(at, () => this.runtime.receive(peer, raw));
+    const inbound = verifier === undefined ? null : new VerifiedInbound(verifier, receive);
     this.settings = { room: settings.room, mode: settings.mode, periodMs: settings.periodMs, fanout: settings.fanout };
     this.signedSignals = identity === undefined ? null : new SignedSignals(this.id, identity, realClock.now);
     this.binding =
@@ -110,7 +113,7 @@ export class MeshDriver implements MeshClient {
       onLinkDown: (peer) => this.runtime.linkDown(peer),
       onLinkDoubt: (peer) => this.runtime.linkDoubted(peer),
       onPeerAlive: (peer, graceMs) => this.runtime.peerAlive(peer, graceMs),
-      onData: (peer, data) => (inbound === null ? this.runtime.receive(peer, data) : inbound.receive(peer, data)),
+      onData: (peer, data) => (inbound === null ? receive(peer, data, realClock.now()) : inbound.receive(peer, data, realClock.now())),
     });
     this.invites = new Invites(this.id, settings.room, this.transport, realClock.now);
     const url = settings.serverUrl ?? settings.server;
@@ -149,7 +152,7 @@ export class MeshDriver implements MeshClient {
         clock: realClock,
         random: Math.random,
         links: {
-          send: (to, message) => this.transport.send(to, encode(message), laneOf(message.t)),
+          send: (to, message) => this.hopTrace.sent(to, message, this.transport.send(to, encode(message), laneOf(message.t))),
           connect: (peer) => {
             this.timeline.mark('firstConnect');
             this.transport.connect(peer);
@@ -277,6 +280,7 @@ export class MeshDriver implements MeshClient {
       signalsSealRefused: this.signedSignals?.stats.sealedRefused ?? 0,
       linksFingerprintChecked: this.signedSignals?.stats.linksChecked ?? 0,
       linksFingerprintMismatched: this.signedSignals?.stats.linksMismatched ?? 0,
+      hopTrace: this.hopTrace.list(),
     });
   }
 
@@ -359,6 +363,7 @@ export class MeshDriver implements MeshClient {
     // A silent neighbour: restart ICE now, while the node still waits for it (ICE itself notices late).
     if (event.type === 'peer-suspected') this.transport.restartIce(event.peer);
     this.history.record(event);
+    this.hopTrace.event(event);
   }
 
   /**

@@ -28,8 +28,11 @@ export interface DataLimits {
 interface BufferedChannel {
   readonly bufferedAmount: number;
   bufferedAmountLowThreshold?: number;
+  onmessage?: unknown;
   addEventListener(type: 'bufferedamountlow', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   removeEventListener(type: 'bufferedamountlow', listener: () => void): void;
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
 function isBufferedChannel(value: unknown): value is BufferedChannel {
@@ -66,6 +69,7 @@ export class LinkIo {
   private poll: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly onLow = (): void => this.drain();
+  private readonly onMessage = (event: { data: unknown }): void => this.onFrame?.(event.data);
 
   constructor(
     private readonly instance: SimplePeer.Instance,
@@ -73,8 +77,18 @@ export class LinkIo {
     private readonly counters: TransportCounters,
     private readonly onViolation: (why: string) => void,
     private readonly onWriteError: (error: unknown) => void,
+    /**
+     * Given: frames are taken off the channel's 'message' event here, and simple-peer's handler
+     * is unset. Its readable stream costs two macrotasks per message in a tab (readable-stream's
+     * process.nextTick is the polyfill's setTimeout), work every tab does for every message.
+     */
+    private readonly onFrame?: (chunk: unknown) => void,
   ) {
     this.channel = channelOf(instance);
+    if (this.channel !== null && onFrame !== undefined && 'onmessage' in this.channel) {
+      this.channel.onmessage = null;
+      this.channel.addEventListener('message', this.onMessage);
+    }
     this.eventDriven = this.channel !== null && typeof this.channel.bufferedAmountLowThreshold === 'number';
     if (this.channel !== null && this.eventDriven) {
       this.channel.bufferedAmountLowThreshold = limits.lowWaterBytes;
@@ -191,6 +205,7 @@ export class LinkIo {
     this.closed = true;
     clearTimeout(this.poll);
     this.channel?.removeEventListener('bufferedamountlow', this.onLow);
+    this.channel?.removeEventListener('message', this.onMessage);
     this.counters.sendsDropped += this.queue.clear();
     this.reassembly.clear();
   }

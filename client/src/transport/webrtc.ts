@@ -302,6 +302,7 @@ export class WebRtcTransport {
           this.close(link, true, `link to ${link.peer} cut: ${why}`);
         },
         (error) => (this.lastError = `send to ${link.peer}: ${describe(error)}`),
+        onFrame,
       );
       link.ice = new IceRestart(this.iceRestartAfterMs, this.iceRestartTimeoutMs, this.counters, {
         begin: () => this.beginIceRestart(link),
@@ -312,12 +313,13 @@ export class WebRtcTransport {
       this.joinedVia ??= link.offerVia;
       this.options.onLinkUp(link.peer);
     });
-    instance.on('data', (chunk: unknown) => {
+    const onFrame = (chunk: unknown): void => {
       if (!current() || link.io === null) return;
       link.ice?.heard();
       const data = link.io.receive(chunk);
       if (data !== null) this.options.onData(link.peer, data);
-    });
+    };
+    instance.on('data', onFrame);
     instance.on('error', (error: unknown) => {
       this.counters.linkErrors++;
       this.close(link, true, `link to ${link.peer}: ${describe(error)}`);
@@ -395,6 +397,4 @@ export class WebRtcTransport {
   }
 }
 
-function now(): number {
-  return performance.now();
-}
+const now = (): number => performance.now();

@@ -6,6 +6,7 @@
 import { ratio, round1, summarize } from '../stats.ts';
 import type { Table } from '../tables.ts';
 import type { SystemName } from './systems.ts';
+import type { HopBreakdown } from './hop-figures.ts';
 
 /** What one repetition of one system measured (times in ms, CPU in % of one core). */
 export interface RepetitionFigures {
@@ -16,6 +17,8 @@ export interface RepetitionFigures {
   updateToEveryTabMs: number[];
   /** Links crossed by each update to the tab it reached last (systems that know; empty otherwise). */
   hopsToLastTab?: number[];
+  /** Where the time per hop went (systems with a hop trace: the mesh). */
+  hopBreakdown?: HopBreakdown;
   updates: number;
   /** Updates that reached every tab within the bound. */
   updatesComplete: number;

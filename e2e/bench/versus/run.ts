@@ -40,7 +40,7 @@ export async function runVersus(
   progress('versus: bundling the y-webrtc page (vite)');
   const page = await buildYWebrtcPage();
   try {
-    const systems: Record<SystemName, SystemUnderTest> = { 'y-webrtc': yWebrtcSystem(page), mesh: meshSystem(env.clientDir, options.meshQuery) };
+    const systems: Record<SystemName, SystemUnderTest> = { 'y-webrtc': yWebrtcSystem(page), mesh: meshSystem(env.clientDir, options.meshQuery, options.meshHidden) };
     const plan = schedule(options.tabs, options.repeat, SYSTEMS);
     const prior = (s: Session): number => priorSessionMs(s, options.idleMs);
     const done: (Session & { durationMs: number })[] = [];

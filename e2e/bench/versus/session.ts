@@ -16,6 +16,7 @@ import { browserProcesses, cpuPercent, pssMB, TICKS_PER_SECOND } from '../proc.t
 import { round1, seededRandom } from '../stats.ts';
 import { sleep } from '../tabs.ts';
 import type { RepetitionFigures } from './figures.ts';
+import { formatBreakdown, hopBreakdown, type HopBreakdown, type TabTrace } from './hop-figures.ts';
 import type { SystemUnderTest } from './systems.ts';
 
 export interface SessionSettings {
@@ -63,6 +64,7 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
       async () => {
         const context = await launched.newContext(chromiumContextOptions);
         await installWireProbe(context);
+        await system.prepare?.(context);
         const page = await context.newPage();
         // A loaded machine can take longer than Playwright's 30 s default to load one tab of many.
         await page.goto(running.url, { waitUntil: 'load', timeout: s.loadTimeoutMs });
@@ -125,6 +127,7 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
     const sentBefore = sum((await counts(tabs)).map((c) => c.sent));
     const updateToEveryTabMs: number[] = [];
     const hopsToLastTab: number[] = [];
+    const reachedLast: { id: string; tab: number }[] = [];
     for (let u = 0; u < s.updates; u++) {
       const from = Math.floor(random() * n);
       const written = await system.write(tabs[from] as Page, `update ${u} from tab ${from}`);
@@ -142,6 +145,7 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
         const last = Math.max(...arrivals.map((a) => a ?? 0));
         updateToEveryTabMs.push(round1(last - written.sentAt));
         const lastTab = tabs[arrivals.indexOf(last)];
+        reachedLast.push({ id: written.id, tab: arrivals.indexOf(last) });
         const hops = lastTab === undefined ? null : await system.hops?.(lastTab, written.id);
         if (typeof hops === 'number') hopsToLastTab.push(hops);
       }
@@ -154,12 +158,20 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
       const sorted = [...hopsToLastTab].sort((a, b) => a - b);
       progress(`  ${tag}: hops to the tab reached last, median ${sorted[Math.floor(sorted.length / 2)]}, max ${sorted.at(-1)}`);
     }
+    let breakdown: HopBreakdown | undefined;
+    if (system.trace !== undefined) {
+      const traced = await Promise.all(tabs.map((tab) => system.trace?.(tab) ?? null));
+      const peers = traced.map((t) => t?.peer ?? '');
+      breakdown = hopBreakdown(traced.filter((t): t is TabTrace => t !== null), reachedLast.map((u) => ({ id: u.id, lastPeer: peers[u.tab] ?? '' })));
+      progress(`  ${tag}: ${formatBreakdown(breakdown)}`);
+    }
     return {
       system: system.name,
       tabs: n,
       repetition: s.repetition,
       updateToEveryTabMs,
       hopsToLastTab,
+      ...(breakdown === undefined ? {} : { hopBreakdown: breakdown }),
       updates: s.updates,
       updatesComplete: updateToEveryTabMs.length,
       messagesPerUpdate: round1((sentAfter - sentBefore) / s.updates),

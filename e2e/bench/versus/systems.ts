@@ -4,8 +4,9 @@
  * read only through their pages' hooks (`window.__mesh`, `window.__ybench`); links and messages
  * come from the wire probe, the same for both.
  */
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { createSignalingServer } from '../../../signaling-server/src/server.ts';
+import type { TabTrace } from './hop-figures.ts';
 import { startYWebrtc, type BuiltPage } from './ywebrtc.ts';
 
 export type SystemName = 'y-webrtc' | 'mesh';
@@ -26,15 +27,21 @@ export interface SystemUnderTest {
   receivedAt(page: Page, id: string): Promise<number | null>;
   /** Links update `id` crossed to reach the page, where the system knows (the mesh's rumors carry it). */
   hops?(page: Page, id: string): Promise<number | null>;
+  /** The page's hop trace (where each update's time went in it), where the system keeps one. */
+  trace?(page: Page): Promise<TabTrace | null>;
+  /** Init scripts for each tab's context before its page opens. */
+  prepare?(context: BrowserContext): Promise<void>;
 }
 
 /**
  * The mesh: the page as `npm start` serves it (the built client, default settings, default room);
- * `query` adds URL settings (e.g. `signed=false`, to measure what signing costs).
+ * `query` adds URL settings (e.g. `signed=false`, to measure what signing costs); `hidden` (a
+ * diagnostic) makes each page read as hidden, so its UI draws nothing: what the drawing costs.
  */
-export function meshSystem(clientDir: string, query = ''): SystemUnderTest {
+export function meshSystem(clientDir: string, query = '', hidden = false): SystemUnderTest {
   return {
     name: 'mesh',
+    ...(hidden ? { prepare: async (context: BrowserContext) => void (await context.addInitScript(readAsHidden)) } : {}),
     start: async () => {
       // Tabs that do not sign cannot answer the server's join challenge: such a run needs a server that lets them in.
       const allowUnsigned = new URLSearchParams(query).get('signed') === 'false';
@@ -50,6 +57,7 @@ export function meshSystem(clientDir: string, query = ''): SystemUnderTest {
       }, text),
     receivedAt: (page, id) => page.evaluate((rid) => window.__mesh?.rumors().find((r) => r.id === rid)?.receivedAt ?? null, id),
     hops: (page, id) => page.evaluate((rid) => window.__mesh?.rumors().find((r) => r.id === rid)?.hops ?? null, id),
+    trace: (page) => page.evaluate(() => (window.__mesh === undefined ? null : { peer: window.__mesh.id, records: window.__mesh.diagnostics().hopTrace })),
   };
 }
 
@@ -65,4 +73,10 @@ export function yWebrtcSystem(page: BuiltPage): SystemUnderTest {
       }, text),
     receivedAt: (tab, id) => tab.evaluate((key) => window.__ybench?.receivedAt(key) ?? null, id),
   };
+}
+
+/** Runs in the page before its scripts: the page's UI sees itself hidden (and so draws nothing). */
+function readAsHidden(): void {
+  Object.defineProperty(Document.prototype, 'visibilityState', { get: () => 'hidden', configurable: true });
+  Object.defineProperty(Document.prototype, 'hidden', { get: () => true, configurable: true });
 }
