@@ -6,7 +6,9 @@
  * from /proc per process kind, links per tab, PSS), then `updates` updates from random tabs, one
  * at a time, each until it reached every tab (or the bound). Nothing is asserted: it measures.
  */
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumContextOptions } from '../../browsers.ts';
 import { openInTurn } from '../../load-pages.ts';
@@ -164,6 +166,9 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
       const peers = traced.map((t) => t?.peer ?? '');
       breakdown = hopBreakdown(traced.filter((t): t is TabTrace => t !== null), reachedLast.map((u) => ({ id: u.id, lastPeer: peers[u.tab] ?? '' })));
       progress(`  ${tag}: ${formatBreakdown(breakdown)}`);
+      // The raw traces, for a closer look (HOP_TRACE_DIR=<dir>).
+      const dir = process.env['HOP_TRACE_DIR'];
+      if (dir !== undefined) writeFileSync(join(dir, `hop-trace-${n}-${s.repetition + 1}.json`), JSON.stringify({ traced, reachedLast: reachedLast.map((u) => ({ ...u, peer: peers[u.tab] })) }));
     }
     return {
       system: system.name,
