@@ -15,6 +15,8 @@ test('a 5 MB burst of maximum-size rumors reaches every tab; no channel closes, 
   const tabs = await openTabs(3);
   await waitForMeshReady(tabs, 30_000);
   await waitForSymmetricLinks(tabs, 30_000);
+  // Symmetric is not complete: a tab linked to one other would open its second link in the burst.
+  await waitForAll(tabs, () => window.__mesh?.diagnostics().linksOpen === 2, { what: 'both links of every tab open', timeoutMs: 30_000 });
   const before = await Promise.all(tabs.map((t) => t.evaluate(() => window.__mesh?.diagnostics() ?? null)));
   const origin = tabs[0];
   if (origin === undefined) throw new Error('no tab');
