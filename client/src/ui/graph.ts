@@ -12,6 +12,7 @@ import {
 } from 'd3-force';
 import { fitView } from './graph-fit.ts';
 import { graphModel, type GraphInput, type ModelLink } from './graph-model.ts';
+import { nextFrameDelay } from './frame-pacing.ts';
 import { peerColor, shortId } from './peer.ts';
 
 /**
@@ -21,7 +22,8 @@ import { peerColor, shortId } from './peer.ts';
  * come or go (graph-model.ts's structureKey), the layout is computed at once, off screen, until it
  * has cooled, and the nodes glide to their new places over TWEEN_MS; a change that moves nothing
  * (a link becoming two-sided, a peer's own list arriving) is one redraw; a rumor's flash animates
- * for FLASH_MS. Nothing is drawn while the tab is hidden: it is drawn once when it shows again.
+ * for FLASH_MS, at a few frames a second (frame-pacing.ts). Nothing is drawn while the tab is
+ * hidden: it is drawn once when it shows again.
  */
 
 interface GraphNode extends SimulationNodeDatum {
@@ -88,6 +90,8 @@ export class MeshGraph {
   private lastRelayoutAt = -Infinity;
   /** A structural change waiting for MIN_RELAYOUT_INTERVAL_MS to pass. */
   private deferred: ReturnType<typeof setTimeout> | undefined;
+  /** The next paced flash frame (frame-pacing.ts). */
+  private paced: ReturnType<typeof setTimeout> | undefined;
   private latest: GraphInput | null = null;
   private readonly resizeObserver: ResizeObserver;
   private readonly onVisibility = (): void => {
@@ -164,6 +168,7 @@ export class MeshGraph {
 
   dispose(): void {
     clearTimeout(this.deferred);
+    clearTimeout(this.paced);
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.resizeObserver.disconnect();
@@ -235,7 +240,9 @@ export class MeshGraph {
     this.draw(now);
     let flashing = false;
     for (const n of this.nodes.values()) if (now - n.flashStart < FLASH_MS) flashing = true;
-    if (this.progress < 1 || flashing) this.kick();
+    const delay = nextFrameDelay(this.progress < 1, flashing);
+    if (delay === 'now') this.kick();
+    else if (delay !== null) this.paced ??= setTimeout(() => ((this.paced = undefined), this.kick()), delay);
     else for (const n of this.nodes.values()) [n.fromX, n.fromY] = [n.x ?? 0, n.y ?? 0];
   };
 
