@@ -25,6 +25,8 @@ import { findChromium, INSTALL_CHROMIUM_HINT } from '../netns.mjs';
 import { reexecInNamespace, repoRoot } from '../scenario.ts';
 import { startSignalingServer, type SignalingServer } from '../server.ts';
 import { busyPercent, cpuByKind, cpuTicks, processKind, selfTimes, type CpuProfile, type ProcReading } from './profile-summary.ts';
+import { activityLine, watchPage } from './profile-page.ts';
+import { cpuByThread, threadReading, type ThreadReading } from './profile-threads.ts';
 import { summarize } from './stats.ts';
 import { firstLinkDelayMs, sleep, totals } from './tabs.ts';
 
@@ -69,8 +71,14 @@ const progress = (line: string): void => {
   process.stderr.write(`[profile-idle ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
 };
 
+interface Reading {
+  processes: ProcReading[];
+  /** The threads of the renderer and GPU processes, named `kind:thread`. */
+  threads: ThreadReading[];
+}
+
 /** Every process descended from this one, with its type and CPU ticks so far. */
-function readProcesses(): ProcReading[] {
+function readProcesses(): Reading {
   const parent = new Map<number, number>();
   const stats = new Map<number, string>();
   for (const entry of readdirSync('/proc')) {
@@ -87,13 +95,33 @@ function readProcesses(): ProcReading[] {
     return false;
   };
   const readings: ProcReading[] = [];
+  const threads: ThreadReading[] = [];
   for (const [pid, stat] of stats) {
     if (!ours(pid)) continue;
     // Chromium rewrites its process titles: arguments may come joined by spaces instead of NULs.
     const cmdline = (readProc(`/proc/${pid}/cmdline`) ?? '').split(/[\0 ]+/);
-    readings.push({ pid, kind: processKind(cmdline), ticks: cpuTicks(stat) });
+    const kind = processKind(cmdline);
+    readings.push({ pid, kind, ticks: cpuTicks(stat) });
+    if (kind === 'renderer' || kind === 'gpu') threads.push(...readThreads(pid, kind));
   }
-  return readings;
+  return { processes: readings, threads };
+}
+
+function readThreads(pid: number, kind: string): ThreadReading[] {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return []; // the process ended while we looked
+  }
+  const threads: ThreadReading[] = [];
+  for (const tid of tids) {
+    const stat = readProc(`/proc/${pid}/task/${tid}/stat`);
+    if (stat === null) continue;
+    const reading = threadReading(pid, Number(tid), stat);
+    threads.push({ ...reading, name: `${kind}:${reading.name}` });
+  }
+  return threads;
 }
 
 function readProc(path: string): string | null {
@@ -175,21 +203,26 @@ async function main(options: Options): Promise<void> {
     progress(`navigation -> first link (tabs 2..N): median ${join?.median} ms, max ${join?.max} ms`);
     const visibility = await tabs[0]?.evaluate(() => document.visibilityState);
 
-    progress(`idle: reading /proc over ${options.sampleMs} ms`);
+    const profiled = tabs[Math.floor(tabs.length / 2)] as Page;
+    const cdp = await profiled.context().newCDPSession(profiled);
+    progress(`idle: reading /proc over ${options.sampleMs} ms, counting one tab's page activity`);
+    // Counted while no profiler runs (its sampling would inflate Blink's own timings).
+    const activity = await watchPage(profiled, cdp);
+    const loadAtStart = readFileSync('/proc/loadavg', 'utf8').trim();
     const wireBefore = (await totals(tabs)).wire;
     const before = readProcesses();
     const t0 = Date.now();
     await sleep(options.sampleMs);
     const after = readProcesses();
     const elapsedMs = Date.now() - t0;
+    const page = await activity();
     const wireAfter = (await totals(tabs)).wire;
-    const cpu = cpuByKind(before, after, elapsedMs, clockTicksPerSecond());
+    const cpu = cpuByKind(before.processes, after.processes, elapsedMs, clockTicksPerSecond());
+    const threads = cpuByThread(before.threads, after.threads, elapsedMs, clockTicksPerSecond()).filter((t) => t.percent > 0);
     const messagesPerTabPerS = Math.round(((wireAfter - wireBefore) / options.tabs / (elapsedMs / 1000)) * 10) / 10;
     const load = readFileSync('/proc/loadavg', 'utf8').trim();
 
-    const profiled = tabs[Math.floor(tabs.length / 2)] as Page;
     progress(`profiling one tab for ${options.profileMs} ms (Profiler over CDP)`);
-    const cdp = await profiled.context().newCDPSession(profiled);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     await cdp.send('Profiler.start');
@@ -198,16 +231,21 @@ async function main(options: Options): Promise<void> {
     const entries = selfTimes(profile as CpuProfile);
 
     const lines = [
-      `tabs ${options.tabs} (one context each), visibilityState ${visibility}, load average at the end: ${load}`,
+      `tabs ${options.tabs} (one context each), visibilityState ${visibility}, load average at the start / end of the sample: ${loadAtStart} / ${load}`,
       `navigation -> first link, tabs 2..N: median ${join?.median} ms, p90 ${join?.p90} ms, max ${join?.max} ms`,
       `idle data-channel messages: ${messagesPerTabPerS} per tab per second`,
       `idle browser CPU over ${elapsedMs} ms, % of one core: total ${cpu.total} · renderer ${cpu.renderer} · gpu ${cpu.gpu} · browser ${cpu.browser} · utility ${cpu.utility} · other ${cpu.other + cpu.zygote}`,
+      `  by thread (renderer and GPU processes, % of one core, summed over processes): ${threads
+        .slice(0, 12)
+        .map((t) => `${t.name} ${t.percent}`)
+        .join(' · ')}`,
+      activityLine(page),
       `CPU profile of one tab over ${options.profileMs} ms: busy ${busyPercent(entries)} % of the time; top self time:`,
       ...entries.slice(0, 15).map((e) => `  ${e.selfMs.toFixed(1).padStart(8)} ms ${e.percent.toFixed(1).padStart(5)} %  ${e.name}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (options.json !== null) {
-      writeFileSync(options.json, `${JSON.stringify({ tabs: options.tabs, load, join, messagesPerTabPerS, cpu, elapsedMs, profileMs: options.profileMs, top: entries.slice(0, 30) }, null, 2)}\n`);
+      writeFileSync(options.json, `${JSON.stringify({ tabs: options.tabs, loadAtStart, load, join, messagesPerTabPerS, cpu, threads, page, elapsedMs, profileMs: options.profileMs, top: entries.slice(0, 30) }, null, 2)}\n`);
     }
   } finally {
     await browser?.close();
