@@ -21,8 +21,17 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-/** Sets text only when it differs, so unchanged parts of the page cost nothing. */
+/**
+ * Sets text only when it differs, so unchanged parts of the page cost nothing; a lone text child
+ * is edited in place (no node is replaced: the live numbers change every second).
+ */
 export function setText(node: Node, text: string): void {
+  const only = node.firstChild;
+  if (only !== null && only === node.lastChild && only.nodeType === Node.TEXT_NODE) {
+    const textNode = only as Text;
+    if (textNode.data !== text) textNode.data = text;
+    return;
+  }
   if (node.textContent !== text) node.textContent = text;
 }
 

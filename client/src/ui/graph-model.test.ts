@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphModel } from './graph-model.ts';
+import { graphModel, viewKey } from './graph-model.ts';
 
 const view = (entries: Record<string, string[]>) => new Map(Object.entries(entries).map(([k, v]) => [k, new Set(v)]));
 
@@ -31,5 +31,17 @@ describe('graphModel', () => {
     expect(newLink.structureKey).not.toBe(base.structureKey);
     const gone = graphModel({ self: 'a', neighbors: ['b'], graph: view({ b: ['a'] }) });
     expect(gone.structureKey).not.toBe(base.structureKey);
+  });
+});
+
+describe('viewKey', () => {
+  it('changes when a neighbour or a gossiped link comes or goes, not when the same view is read again', () => {
+    const key = viewKey(['b'], { b: ['a', 'c'], c: ['b'] });
+    expect(viewKey(['b'], { b: ['a', 'c'], c: ['b'] })).toBe(key);
+    expect(viewKey(['b', 'c'], { b: ['a', 'c'], c: ['b'] })).not.toBe(key);
+    expect(viewKey(['b'], { b: ['a'], c: ['b'] })).not.toBe(key);
+    expect(viewKey(['b'], { b: ['a', 'c'] })).not.toBe(key);
+    // Lists are not confused across peers: b:[c] c:[] is not b:[] c:[c]... nor peers with links.
+    expect(viewKey([], { b: ['c'], c: [] })).not.toBe(viewKey([], { b: [], c: ['c'] }));
   });
 });

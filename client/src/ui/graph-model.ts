@@ -74,3 +74,14 @@ export function graphModel(input: GraphInput): GraphModel {
   ].join('|');
   return { ids, reported, links, structureKey, styleKey };
 }
+
+/**
+ * A cheap key of the raw view (this tab's neighbours and the gossiped lists, in the order given):
+ * the page rebuilds the model only when it changed. Entries that merely come in another order
+ * give another key, which costs one rebuild, never a wrong picture.
+ */
+export function viewKey(neighbors: readonly string[], topology: Readonly<Record<string, readonly string[]>>): string {
+  let key = neighbors.join(',');
+  for (const peer in topology) key += `|${peer}:${(topology[peer] ?? []).join(',')}`;
+  return key;
+}

@@ -2,7 +2,9 @@ import type { JoinPath, Mesh, MeshStats } from '../lib/types.ts';
 import type { PageSettings } from './settings.ts';
 import { el, formatBytes, formatCount, setAttr, setText } from './dom.ts';
 import { MeshGraph } from './graph.ts';
+import { viewKey } from './graph-model.ts';
 import { peerColor, shortId } from './peer.ts';
+import { FAST_EVENTS, SlowTicker, browserTickerHost } from './refresh.ts';
 import { browserHost, RenderScheduler } from './render-scheduler.ts';
 import { rumorsView } from './rumors-view.ts';
 import { settingsCard } from './settings-form.ts';
@@ -11,9 +13,10 @@ import { card, peerChip } from './widgets.ts';
 import { inviteCard } from './invite-card.ts';
 
 /**
- * The slow tick: stats, aggregates and the gossiped graph change with nearly every message, so
- * they are re-read this often rather than on every notification (an idle tab then paints about
- * once a second). Links, rumors, counter and register follow notifications.
+ * The slow tick: stats, aggregates, the gossiped graph and the passive view change with nearly
+ * every message, so they are re-read this often, and only while the tab is visible (an idle tab
+ * then paints about once a second). Links, rumors, counter and register follow their events
+ * (refresh.ts).
  */
 const SLOW_REFRESH_MS = 1000;
 
@@ -57,7 +60,7 @@ function joinedVia(path: JoinPath | null): string {
 
 /**
  * Renders the page for one running peer (the public Mesh, joined with `settings`) and keeps it up
- * to date. The mesh's `change` events are coalesced by a RenderScheduler (at most four renders a
+ * to date. The mesh's events (refresh.ts) are coalesced by a RenderScheduler (at most four renders a
  * second, none while the tab is hidden), and each part touches the DOM only where its text
  * changed. Returns a function that stops it.
  */
@@ -154,6 +157,8 @@ export function renderPage(root: HTMLElement, mesh: Mesh, settings: PageSettings
   // ---- updating
   let lastNeighbors = '\u0001';
   let lastKnown = '\u0001';
+  let lastPassiveNeighbors = '\u0001';
+  let lastView = '\u0001';
   let firstUpdate = true;
   let slowDue = true;
 
@@ -188,23 +193,33 @@ export function renderPage(root: HTMLElement, mesh: Mesh, settings: PageSettings
           : [el('span', { class: 'empty' }, 'none yet')]),
       );
     }
-    const neighborSet = new Set(neighbors);
-    const passive = mesh
-      .knownPeers()
-      .filter((id) => !neighborSet.has(id) && id !== self)
-      .sort();
-    const knownKey = passive.join(',');
-    if (knownKey !== lastKnown) {
-      lastKnown = knownKey;
-      setText(knownCount, `(${passive.length})`);
-      knownList.replaceChildren(
-        ...(passive.length > 0 ? passive.map((id) => peerChip(id, self)) : [el('span', { class: 'empty' }, 'none yet')]),
-      );
+
+    if (slowDue || neighborKey !== lastPassiveNeighbors) {
+      // The passive view changes with shuffles; a neighbour that came or went leaves or joins it.
+      lastPassiveNeighbors = neighborKey;
+      const neighborSet = new Set(neighbors);
+      const passive = mesh
+        .knownPeers()
+        .filter((id) => !neighborSet.has(id) && id !== self)
+        .sort();
+      const knownKey = passive.join(',');
+      if (knownKey !== lastKnown) {
+        lastKnown = knownKey;
+        setText(knownCount, `(${passive.length})`);
+        knownList.replaceChildren(
+          ...(passive.length > 0 ? passive.map((id) => peerChip(id, self)) : [el('span', { class: 'empty' }, 'none yet')]),
+        );
+      }
     }
 
     if (slowDue) {
       slowDue = false;
-      graphView.update({ self, neighbors, graph: topologyMap(mesh.topology()) });
+      const topology = mesh.topology();
+      const view = viewKey(neighbors, topology);
+      if (view !== lastView) {
+        lastView = view;
+        graphView.update({ self, neighbors, graph: topologyMap(topology) });
+      }
       const stats = mesh.stats();
       for (const row of STAT_ROWS) {
         const node = statValues.get(row.key);
@@ -222,18 +237,26 @@ export function renderPage(root: HTMLElement, mesh: Mesh, settings: PageSettings
   };
 
   const scheduler = new RenderScheduler(update, browserHost);
-  const onVisibility = (): void => scheduler.visibilityChanged();
+  const ticker = new SlowTicker(
+    () => {
+      slowDue = true;
+      scheduler.notify();
+    },
+    browserTickerHost,
+    SLOW_REFRESH_MS,
+  );
+  const onVisibility = (): void => {
+    ticker.visibilityChanged();
+    scheduler.visibilityChanged();
+  };
   document.addEventListener('visibilitychange', onVisibility);
   update();
-  const unsubscribe = mesh.on('change', () => scheduler.notify());
-  const refresh = setInterval(() => {
-    slowDue = true;
-    scheduler.notify();
-  }, SLOW_REFRESH_MS);
+  const notify = (): void => scheduler.notify();
+  const unsubscribes = FAST_EVENTS.map((event) => mesh.on(event, notify));
 
   return () => {
-    unsubscribe();
-    clearInterval(refresh);
+    for (const unsubscribe of unsubscribes) unsubscribe();
+    ticker.stop();
     scheduler.stop();
     document.removeEventListener('visibilitychange', onVisibility);
     graphView.dispose();
