@@ -17,7 +17,6 @@ await build({
   outfile,
   sourcemap: 'linked',
   logLevel: 'warning',
-
 });
 const nodeArgs = (process.env.SIM_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const result = spawnSync(process.execPath, [...nodeArgs, outfile, ...process.argv.slice(2)], { stdio: 'inherit' });
