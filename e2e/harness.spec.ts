@@ -58,17 +58,28 @@ function loopbackDataChannel(page: Page): Promise<LoopbackResult> {
       channel.send('hello over loopback');
       const text = await Promise.race([received, bound]);
 
-      let selectedPair: LoopbackResult['selectedPair'] = null;
-      const stats = await a.getStats();
-      const byId = new Map<string, Record<string, unknown>>();
-      stats.forEach((s: Record<string, unknown>) => byId.set(String(s['id']), s));
-      for (const s of byId.values()) {
-        if (s['type'] !== 'candidate-pair' || s['state'] !== 'succeeded') continue;
-        const local = byId.get(String(s['localCandidateId']));
-        const remote = byId.get(String(s['remoteCandidateId']));
-        const addr = (c: Record<string, unknown> | undefined): string => String(c?.['address'] ?? c?.['ip'] ?? '?');
-        selectedPair = { local: addr(local), remote: addr(remote) };
-        if (s['nominated'] === true || s['selected'] === true) break;
+      // Chromium caches getStats for a moment: a snapshot taken as the first message lands can
+      // still show the pair in progress (seen once in CI), so read until one has succeeded.
+      const readPair = async (): Promise<LoopbackResult['selectedPair']> => {
+        let pair: LoopbackResult['selectedPair'] = null;
+        const stats = await a.getStats();
+        const byId = new Map<string, Record<string, unknown>>();
+        stats.forEach((s: Record<string, unknown>) => byId.set(String(s['id']), s));
+        for (const s of byId.values()) {
+          if (s['type'] !== 'candidate-pair' || s['state'] !== 'succeeded') continue;
+          const local = byId.get(String(s['localCandidateId']));
+          const remote = byId.get(String(s['remoteCandidateId']));
+          const addr = (c: Record<string, unknown> | undefined): string => String(c?.['address'] ?? c?.['ip'] ?? '?');
+          pair = { local: addr(local), remote: addr(remote) };
+          if (s['nominated'] === true || s['selected'] === true) break;
+        }
+        return pair;
+      };
+      const statsDeadline = performance.now() + boundMs;
+      let selectedPair = await readPair();
+      while (selectedPair === null && performance.now() < statsDeadline) {
+        await new Promise((next) => setTimeout(next, 100));
+        selectedPair = await readPair();
       }
       return { received: text, localCandidates, selectedPair };
     } finally {
