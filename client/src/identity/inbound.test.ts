@@ -21,7 +21,7 @@ describe('VerifiedInbound', () => {
       for (let seq = 1; seq <= 20; seq++) {
         const r = { origin: alice.id, seq, sentAt: 1, hops: 0, payload: `p${seq}` };
         pending++;
-        inbound.receive(asPeerId('x'), encode({ t: 'push', rumors: [{ ...r, proof: alice.sign(rumorText(r)) }], seen: [], wantFeedback: false }));
+        inbound.receive(asPeerId('x'), encode({ t: 'push', rumors: [{ ...r, proof: alice.sign(rumorText(r)) }], seen: [], wantFeedback: false }), 0);
       }
     });
     await done;

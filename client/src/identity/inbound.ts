@@ -16,7 +16,7 @@ export class VerifiedInbound {
     private readonly deliver: (peer: PeerId, raw: unknown, arrivedAt: number) => void,
   ) {}
 
-  receive(peer: PeerId, raw: unknown, arrivedAt = 0): void {
+  receive(peer: PeerId, raw: unknown, arrivedAt: number): void {
     const previous = this.tails.get(peer) ?? Promise.resolve();
     const checked = this.verifier.prepare(raw);
     const tail = Promise.all([previous, checked]).then(() => {

@@ -9,19 +9,11 @@
  *   core:   entering the loop to delivery.
  */
 
-export interface TraceRecord {
-  id: string;
-  from: string | null;
-  hops: number;
-  frameAt: number | null;
-  verifiedAt: number | null;
-  deliveredAt: number | null;
-  sends: Array<[string, number]>;
-}
+import type { HopRecord } from '../../../client/src/mesh/hop-trace.ts';
 
 export interface TabTrace {
   peer: string;
-  records: TraceRecord[];
+  records: HopRecord[];
 }
 
 export type HopPart = 'sender' | 'wire' | 'verify' | 'core' | 'hop';
@@ -50,7 +42,7 @@ function byPart(rows: readonly Parts[], pick: (xs: number[]) => number): Parts {
 }
 
 /** The parts of the hop that delivered `id` to `peer`; null when either end lacks a timestamp. */
-function hopOf(traces: ReadonlyMap<string, Map<string, TraceRecord>>, id: string, peer: string): Parts | null {
+function hopOf(traces: ReadonlyMap<string, Map<string, HopRecord>>, id: string, peer: string): Parts | null {
   const r = traces.get(peer)?.get(id);
   if (r?.from == null || r.frameAt === null || r.verifiedAt === null || r.deliveredAt === null) return null;
   const s = traces.get(r.from)?.get(id);
@@ -82,7 +74,7 @@ export function hopBreakdown(tabs: readonly TabTrace[], updates: ReadonlyArray<{
     let peer: string | null = lastPeer;
     let complete = true;
     for (let guard = 0; peer !== null && guard < 64; guard++) {
-      const record: TraceRecord | undefined = traces.get(peer)?.get(id);
+      const record: HopRecord | undefined = traces.get(peer)?.get(id);
       if (record === undefined) {
         complete = false;
         break;
