@@ -55,6 +55,9 @@ test.describe('mesh over WebRTC', () => {
       [b, a, idB],
     ] as const) {
       const text = `hello from ${fromId}`;
+      // The hook's arrival (what the benchmark waits on): listening before the publish, it answers with the delivery time.
+      const arriving = to.evaluate(([t, ms]) => window.__mesh?.arrival(t, ms) ?? null, [text, SPREAD_TIMEOUT_MS] as const);
+      await to.evaluate(() => 0);
       const id = await publish(from, text);
       await waitForRumor(tabs, id, SPREAD_TIMEOUT_MS);
       const [atOrigin] = await rumorCopies(from, id);
@@ -66,6 +69,10 @@ test.describe('mesh over WebRTC', () => {
       expect(got?.sentAt).toBe(atOrigin?.sentAt);
       // Same machine clock (epoch ms from performance.timeOrigin); allow for sub-ms skew between processes.
       expect(got?.receivedAt ?? 0).toBeGreaterThanOrEqual((got?.sentAt ?? Infinity) - 5);
+      expect(await arriving).toBe(got?.receivedAt);
+      // Asked after the fact, it answers at once with the same time; a text never sent gets null at its bound.
+      expect(await to.evaluate((t) => window.__mesh?.arrival(t, 60_000) ?? null, text)).toBe(got?.receivedAt);
+      expect(await to.evaluate(() => window.__mesh?.arrival('never sent', 50) ?? Promise.resolve(-1))).toBeNull();
     }
   });
 

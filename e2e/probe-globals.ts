@@ -47,6 +47,8 @@ export interface YjsBenchPage {
   write(text: string): { id: string; sentAt: number };
   /** Epoch ms when the update `id` arrived in this page (or was written here); null before. */
   receivedAt(id: string): number | null;
+  /** Epoch ms when an update with this text arrived here (at once if it had); null after `timeoutMs`. */
+  arrival(text: string, timeoutMs: number): Promise<number | null>;
 }
 
 /** What a flood from the rogue tab did (e2e/rogue.ts). */

@@ -55,13 +55,15 @@ describe('parseBenchArgs', () => {
 
   it('reads the comparison options', () => {
     const o = ok(['--tabs', '6', '--repeat=1', '--updates', '5', '--idle-ms', '3000', '--open-concurrency', '4', '--versus-seed', '7']);
-    expect(o.versus).toEqual({ run: true, tabs: [6], repeat: 1, updates: 5, idleMs: 3000, openConcurrency: 4, seed: 7, meshQuery: '', meshHidden: false });
+    expect(o.versus).toEqual({ run: true, tabs: [6], repeat: 1, updates: 5, idleMs: 3000, openConcurrency: 4, seed: 7, meshQuery: '', meshHidden: false, arrivals: 'push' });
     expect(o.browser.tabs).toEqual([12, 24]);
   });
 
   it('takes page settings for the mesh tabs, known ones only', () => {
     expect(ok(['--mesh-query', 'signed=false']).versus.meshQuery).toBe('signed=false');
     expect(ok(['--mesh-hidden']).versus.meshHidden).toBe(true);
+    expect(ok(['--arrivals', 'poll']).versus.arrivals).toBe('poll');
+    expect(error(['--arrivals', 'sometimes'])).toMatch(/push or poll/);
     expect(error(['--skip-versus', '--mesh-hidden'])).toMatch(/no effect/);
     expect(ok(['--mesh-query=signed=false&mode=tree']).versus.meshQuery).toBe('signed=false&mode=tree');
     expect(error(['--mesh-query', 'signd=false'])).toMatch(/unknown page setting "signd"/);

@@ -9,6 +9,15 @@ import { SETTING_PARAMS } from '../../client/src/ui/settings.ts';
 export const BROWSER_MODES: readonly Mode[] = ['tree', 'eager', 'push-pull'];
 export const BASELINE_MODE: Mode = 'flood';
 
+/**
+ * How the comparison learns that an update reached a tab. 'push': every tab waits for it in the
+ * page and answers once it arrived, so no tab is disturbed while the update spreads. 'poll' (the
+ * method of runs before 2026-12-04): every 100 ms the harness asks each tab not yet reached, which
+ * wakes every renderer in the middle of the spreading, and weighs on a system whose updates take
+ * several hops more than on a one-hop one.
+ */
+export type ArrivalWatch = 'push' | 'poll';
+
 export interface BenchOptions {
   sim: {
     run: boolean;
@@ -53,6 +62,8 @@ export interface BenchOptions {
     meshQuery: string;
     /** Diagnostic: the mesh's pages see document.visibilityState 'hidden', so their UI draws nothing (not the product's figure). */
     meshHidden: boolean;
+    /** How the harness learns an update reached a tab: each tab says so ('push'), or it asks every 100 ms ('poll'). */
+    arrivals: ArrivalWatch;
   };
   outDir: string;
 }
@@ -90,7 +101,7 @@ export function defaultOptions(cpus: number): BenchOptions {
       seed: 1,
       openConcurrency: 1,
     },
-    versus: { run: true, tabs: [24, 48], repeat: 3, updates: 20, idleMs: 10_000, openConcurrency: 2, seed: 1, meshQuery: '', meshHidden: false },
+    versus: { run: true, tabs: [24, 48], repeat: 3, updates: 20, idleMs: 10_000, openConcurrency: 2, seed: 1, meshQuery: '', meshHidden: false, arrivals: 'push' },
     outDir: 'bench-results',
   };
 }
@@ -124,6 +135,8 @@ repetitions alternate between the two; data-channel messages and links counted b
                          costs (default none: the page as served; such a run is not the product's figure)
   --mesh-hidden          diagnostic: the mesh's pages read as hidden, so their UI draws nothing (what the
                          drawing costs the updates; not the product's figure)
+  --arrivals push|poll   how an update's arrival is read: each tab answers when it has it (push, default),
+                         or the harness asks every tab every 100 ms (poll, as runs before 2026-12-04 did)
 
 Modes (Chromium, one context, one mesh per N; every mode on the same tabs and links):
   --skip-modes           no per-mode figures
@@ -163,6 +176,7 @@ const VALUED = [
   'open-concurrency',
   'versus-seed',
   'mesh-query',
+  'arrivals',
   'mode-tabs',
   'browser-modes',
   'rumors',
@@ -281,6 +295,11 @@ function parse(argv: readonly string[], cpus: number): ParsedBenchArgs {
   versus.seed = intOf('versus-seed', 'versus', 0, 2 ** 31) ?? versus.seed;
   raw = given('mesh-query', 'versus');
   if (raw !== undefined) versus.meshQuery = meshQuery(raw);
+  raw = given('arrivals', 'versus');
+  if (raw !== undefined) {
+    if (raw !== 'push' && raw !== 'poll') throw new BadOption(`--arrivals must be push or poll, not ${JSON.stringify(raw)}`);
+    versus.arrivals = raw;
+  }
   if (flags.has('mesh-hidden')) {
     if (!versus.run) throw new BadOption('--mesh-hidden has no effect without the comparison');
     versus.meshHidden = true;

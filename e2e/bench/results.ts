@@ -115,6 +115,9 @@ export function methodNotes(options: BenchOptions): string[] {
     notes.push(
       'Beside y-webrtc: data-channel messages and links are counted by one init script in every page that wraps RTCPeerConnection and RTCDataChannel (send calls; a link is an open data channel). ' +
         `"Update to every tab" is the latest arrival (each page's own clock, one machine) minus the writing; ${versus.updates} updates per repetition, one at a time, each from a seeded random tab; ` +
+        (versus.arrivals === 'push'
+          ? 'every tab waits for the update in the page and answers once it has it (nothing asks the tabs while it spreads); '
+          : 'the harness asked every tab not yet reached every 100 ms while the update spread (--arrivals poll); ') +
         'messages per update are all messages sent by all tabs from the first update to the last arrival of the last, divided by the updates. ' +
         `The idle window (${versus.idleMs / 1000} s, no polling of the tabs inside it) starts once no link opened or closed for 5 s; idle CPU is utime + stime from /proc over the browser's process tree ` +
         "(% of one core), split by Chromium's process type. Navigation to first link leaves out the first tab (nobody to link to before the second opens); \"every tab linked\" means every tab has at least one link.",

@@ -15,6 +15,12 @@ export interface MeshTestHook {
   known: Mesh['knownPeers'];
   publish: Mesh['publish'];
   rumors: Mesh['rumors'];
+  /**
+   * Epoch ms when a rumor with this text reached the page (at once if it had), or null after
+   * `timeoutMs`. A benchmark waits on it instead of polling every tab while a rumor spreads (the
+   * polls would wake every tab's renderer in the middle of the spreading they measure).
+   */
+  arrival(text: string, timeoutMs: number): Promise<number | null>;
   add: Mesh['counter']['add'];
   counter(): Mesh['counter']['value'];
   setRegister: Mesh['register']['set'];
@@ -46,6 +52,7 @@ export function installTestHook(mesh: Mesh): MeshTestHook {
     known: () => mesh.knownPeers(),
     publish: (text) => mesh.publish(text),
     rumors: () => mesh.rumors(),
+    arrival: (text, timeoutMs) => arrivalOf(mesh, text, timeoutMs),
     add: (delta) => mesh.counter.add(delta),
     counter: () => mesh.counter.value,
     setRegister: (value) => mesh.register.set(value),
@@ -69,4 +76,20 @@ export function installTestHook(mesh: Mesh): MeshTestHook {
   };
   Object.defineProperty(window, '__mesh', { value: hook, configurable: true, enumerable: false, writable: true });
   return hook;
+}
+
+function arrivalOf(mesh: Mesh, text: string, timeoutMs: number): Promise<number | null> {
+  const known = mesh.rumors().find((r) => r.text === text);
+  if (known !== undefined) return Promise.resolve(known.receivedAt);
+  return new Promise((resolve) => {
+    const done = (at: number | null): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(at);
+    };
+    const timer = setTimeout(() => done(null), timeoutMs);
+    const unsubscribe = mesh.on('rumor', (rumor) => {
+      if (rumor.text === text) done(rumor.receivedAt);
+    });
+  });
 }

@@ -56,6 +56,7 @@ export async function runVersus(
         updates: options.updates,
         idleMs: options.idleMs,
         openConcurrency: options.openConcurrency,
+        arrivals: options.arrivals,
         // The same updating tabs for both systems in a repetition, others in the next.
         seed: options.seed + session.repetition,
         chromiumPath: env.chromiumPath,

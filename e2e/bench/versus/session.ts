@@ -17,9 +17,10 @@ import { installWireProbe, wireCounts } from '../../wire-probe.ts';
 import { browserProcesses, cpuPercent, pssMB, TICKS_PER_SECOND } from '../proc.ts';
 import { round1, seededRandom } from '../stats.ts';
 import { sleep } from '../tabs.ts';
+import type { ArrivalWatch } from '../options.ts';
 import type { RepetitionFigures } from './figures.ts';
 import { formatBreakdown, hopBreakdown, type HopBreakdown, type TabTrace } from './hop-figures.ts';
-import type { SystemUnderTest } from './systems.ts';
+import type { SystemUnderTest, Written } from './systems.ts';
 
 export interface SessionSettings {
   tabs: number;
@@ -39,8 +40,39 @@ export interface SessionSettings {
   updateTimeoutMs: number;
   /** Tabs loading at once while opening. */
   openConcurrency: number;
+  /** How the harness learns that an update reached a tab (options.ts). */
+  arrivals: ArrivalWatch;
   seed: number;
   chromiumPath: string;
+}
+
+interface UpdateArrivals {
+  written: Written;
+  /** Epoch ms at which each tab had the update (the writer: when written); null: not within the bound. */
+  arrivals: (number | null)[];
+}
+
+async function awaitArrivals(system: SystemUnderTest, tabs: readonly Page[], from: number, text: string, timeoutMs: number): Promise<UpdateArrivals> {
+  const waits = tabs.map((tab, i) => (i === from ? null : system.arrival(tab, text, timeoutMs)));
+  // Each tab runs our calls in order: once this answers, its wait above is listening.
+  await Promise.all(tabs.map((tab) => tab.evaluate(() => 0)));
+  const written = await system.write(tabs[from] as Page, text);
+  const arrivals = await Promise.all(waits.map((wait) => (wait === null ? written.sentAt : wait)));
+  return { written, arrivals };
+}
+
+async function pollArrivals(system: SystemUnderTest, tabs: readonly Page[], from: number, text: string, timeoutMs: number): Promise<UpdateArrivals> {
+  const written = await system.write(tabs[from] as Page, text);
+  const arrivals: (number | null)[] = tabs.map((_, i) => (i === from ? written.sentAt : null));
+  while (arrivals.some((a) => a === null) && Date.now() - written.sentAt < timeoutMs) {
+    await sleep(100);
+    await Promise.all(
+      tabs.map(async (tab, i) => {
+        if (arrivals[i] === null) arrivals[i] = await system.receivedAt(tab, written.id);
+      }),
+    );
+  }
+  return { written, arrivals };
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -132,16 +164,7 @@ export async function runSession(system: SystemUnderTest, s: SessionSettings, pr
     const reachedLast: { id: string; tab: number }[] = [];
     for (let u = 0; u < s.updates; u++) {
       const from = Math.floor(random() * n);
-      const written = await system.write(tabs[from] as Page, `update ${u} from tab ${from}`);
-      const arrivals: (number | null)[] = tabs.map((_, i) => (i === from ? written.sentAt : null));
-      while (arrivals.some((a) => a === null) && Date.now() - written.sentAt < s.updateTimeoutMs) {
-        await sleep(100);
-        await Promise.all(
-          tabs.map(async (tab, i) => {
-            if (arrivals[i] === null) arrivals[i] = await system.receivedAt(tab, written.id);
-          }),
-        );
-      }
+      const { written, arrivals } = await (s.arrivals === 'push' ? awaitArrivals : pollArrivals)(system, tabs, from, `update ${u} from tab ${from}`, s.updateTimeoutMs);
       const missing = arrivals.filter((a) => a === null).length;
       if (missing === 0) {
         const last = Math.max(...arrivals.map((a) => a ?? 0));

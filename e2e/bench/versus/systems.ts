@@ -25,6 +25,8 @@ export interface SystemUnderTest {
   write(page: Page, text: string): Promise<Written>;
   /** Epoch ms when update `id` reached the page; null before. */
   receivedAt(page: Page, id: string): Promise<number | null>;
+  /** Epoch ms when the update with this text reached the page: waits in the page, up to `timeoutMs` (then null). */
+  arrival(page: Page, text: string, timeoutMs: number): Promise<number | null>;
   /** Links update `id` crossed to reach the page, where the system knows (the mesh's rumors carry it). */
   hops?(page: Page, id: string): Promise<number | null>;
   /** The page's hop trace (where each update's time went in it), where the system keeps one. */
@@ -56,6 +58,7 @@ export function meshSystem(clientDir: string, query = '', hidden = false): Syste
         return { id, sentAt: mesh.rumors().find((r) => r.id === id)?.sentAt ?? Date.now() };
       }, text),
     receivedAt: (page, id) => page.evaluate((rid) => window.__mesh?.rumors().find((r) => r.id === rid)?.receivedAt ?? null, id),
+    arrival: (page, text, timeoutMs) => page.evaluate(([t, ms]) => window.__mesh?.arrival(t, ms) ?? null, [text, timeoutMs] as const),
     hops: (page, id) => page.evaluate((rid) => window.__mesh?.rumors().find((r) => r.id === rid)?.hops ?? null, id),
     trace: (page) => page.evaluate(() => (window.__mesh === undefined ? null : { peer: window.__mesh.id, records: window.__mesh.diagnostics().hopTrace })),
   };
@@ -72,6 +75,7 @@ export function yWebrtcSystem(page: BuiltPage): SystemUnderTest {
         return window.__ybench.write(t);
       }, text),
     receivedAt: (tab, id) => tab.evaluate((key) => window.__ybench?.receivedAt(key) ?? null, id),
+    arrival: (tab, text, timeoutMs) => tab.evaluate(([t, ms]) => window.__ybench?.arrival(t, ms) ?? null, [text, timeoutMs] as const),
   };
 }
 

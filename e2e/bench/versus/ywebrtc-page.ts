@@ -23,10 +23,21 @@ const doc = new Y.Doc();
 new WebrtcProvider(room, doc, { signaling: [signaling], peerOpts: { config: { iceServers: [] } } });
 const updates = doc.getMap<Update>('updates');
 const arrived = new Map<string, number>();
+/** Waiting for an update by its text (arrival): resolve with its arrival time. */
+const waiting = new Map<string, (at: number) => void>();
 updates.observe((event) => {
   const now = Date.now();
-  for (const key of event.keysChanged) if (!arrived.has(key)) arrived.set(key, now);
+  for (const key of event.keysChanged) {
+    if (arrived.has(key)) continue;
+    arrived.set(key, now);
+    const text = updates.get(key)?.text;
+    if (text !== undefined) waiting.get(text)?.(now);
+  }
 });
+const arrivedByText = (text: string): number | null => {
+  for (const [key, update] of updates) if (update.text === text) return arrived.get(key) ?? null;
+  return null;
+};
 let written = 0;
 
 const page: YjsBenchPage = {
@@ -38,6 +49,19 @@ const page: YjsBenchPage = {
     return { id, sentAt };
   },
   receivedAt: (id) => arrived.get(id) ?? null,
+  arrival: (text, timeoutMs) => {
+    const known = arrivedByText(text);
+    if (known !== null) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const done = (at: number | null): void => {
+        clearTimeout(timer);
+        waiting.delete(text);
+        resolve(at);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      waiting.set(text, done);
+    });
+  },
 };
 window.__ybench = page;
 document.body.textContent = `y-webrtc room ${room}`;
