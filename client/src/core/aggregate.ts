@@ -222,9 +222,15 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
     this.observe();
   }
 
+  /**
+   * A round runs at its time, or earlier, up to one period, when the node is awake anyway (its
+   * failure-detector round, a beat): the node then wakes once for both, not twice (shares were half
+   * of an idle tab's wake-ups). The rounds stay on their grid, so the rate is one per period still.
+   */
   tick(now: number): void {
-    if (now < this.nextRoundAt) return;
-    this.nextRoundAt = Math.max(this.nextRoundAt + this.ctx.options.aggregatePeriodMs, now + 1);
+    const period = this.ctx.options.aggregatePeriodMs;
+    if (now < this.nextRoundAt - period) return;
+    this.nextRoundAt = Math.max(this.nextRoundAt + period, now + 1);
     // A new epoch starts unsettled: its first shares must not wait for the beat.
     if (this.settled && Math.floor(now / this.ctx.options.epochMs) === this.lastSeen?.epoch) {
       this.due = false;

@@ -32,6 +32,8 @@ export class TestNet {
   private readonly throttled = new Map<PeerId, number>();
   private readonly events = new Map<PeerId, NodeEvent[]>();
   private readonly timers = new Map<PeerId, { at: number; fn: () => void }>();
+  /** Timer firings per node (each a wake-up of a tab's loop): what idle work costs beyond messages. */
+  readonly wakes = new Map<PeerId, number>();
   private readonly links = new Set<string>();
   private readonly queue: Array<{ from: PeerId; to: PeerId; message: Message }> = [];
 
@@ -162,6 +164,7 @@ export class TestNet {
         const every = this.throttled.get(id);
         if (every !== undefined && this.now % every >= stepMs) continue;
         this.timers.delete(id);
+        this.wakes.set(id, (this.wakes.get(id) ?? 0) + 1);
         timer.fn();
       }
       this.pump();
