@@ -24,6 +24,12 @@ const RUMOR_FIELDS_BYTES = 320;
 /** JSON escapes a UTF-16 unit to at most 6 bytes (`\u0000`). */
 const MAX_BYTES_PER_UNIT = 6;
 
+/** Only these types can outgrow the wire's limits; fitToWire returns any other message as is. */
+export function mayNeedSplitting(message: Message): boolean {
+  const t = message.t;
+  return t === 'push' || t === 'pull' || t === 'ihave' || t === 'graft';
+}
+
 export function fitToWire(message: Message): Message[] {
   switch (message.t) {
     case 'push':
