@@ -14,6 +14,7 @@ const MAX_REPORTED_LAG_MS = 60_000;
 const LAG_TELL_MS = 5000;
 
 interface Watch {
+  readonly peer: PeerId;
   /** Last time the neighbour was heard from (shifted forward by our own late ticks: time we slept does not count). */
   quietSince: number;
   /** Our outstanding probe, direct first, then through helpers. */
@@ -99,7 +100,7 @@ export class FailureDetector {
   }
 
   watch(peer: PeerId, now: number): void {
-    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false, unansweredSince: undefined, lagMs: 0, toldLagAt: -Infinity, repairUntil: -Infinity });
+    this.watched.set(peer, { peer, quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false, unansweredSince: undefined, lagMs: 0, toldLagAt: -Infinity, repairUntil: -Infinity });
   }
 
   unwatch(peer: PeerId): void {
@@ -236,8 +237,10 @@ export class FailureDetector {
     this.nextRoundAt = now + this.options.probePeriodMs;
     this.heardSinceRound = false;
     this.expireRelays(now);
-    let quietestPeer: PeerId | undefined, quietest: Watch | undefined; // not the map's entry: kept, it was an allocation per entry
-    for (const [peer, watch] of this.watched) {
+    let quietest: Watch | undefined;
+    // Values, not [peer, watch] entries: an entry is an array allocated per neighbour per round.
+    for (const watch of this.watched.values()) {
+      const peer = watch.peer;
       const timeout = this.timeoutFor(watch);
       if (watch.suspectedAt === undefined && watch.probe !== undefined) this.probeRound(peer, watch, now, timeout);
       // The verdict in the same round as the suspicion when its deadline passed already: no round's delay.
@@ -245,13 +248,10 @@ export class FailureDetector {
       else if (watch.suspectedAt !== undefined) this.suspectRound(peer, watch, now, timeout);
       else if (watch.probe !== undefined) continue;
       else if (this.doubted.has(peer)) this.ping(peer, watch, now);
-      else if (now - watch.quietSince >= this.options.pingIntervalMs && (quietest === undefined || watch.quietSince < quietest.quietSince)) {
-        quietestPeer = peer;
-        quietest = watch;
-      }
+      else if (now - watch.quietSince >= this.options.pingIntervalMs && (quietest === undefined || watch.quietSince < quietest.quietSince)) quietest = watch;
     }
-    this.doubted.clear();
-    if (quietest !== undefined) this.ping(quietestPeer as PeerId, quietest, now);
+    if (this.doubted.size > 0) this.doubted.clear(); // clear() allocates a fresh table even when empty
+    if (quietest !== undefined) this.ping(quietest.peer, quietest, now);
     if (this.reportedLagMs() > 0) this.tellLag(now);
   }
 

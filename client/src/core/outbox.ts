@@ -12,7 +12,7 @@ import {
   type Rumor,
   type SignalData,
 } from './wire.ts';
-import { fitToWire, mayNeedSplitting } from './wire-fit.ts';
+import { fitToWire, jsonBytesBound, mayNeedSplitting } from './wire-fit.ts';
 
 /** Room left in a batch for the envelope and the parts' commas. */
 const BATCH_OVERHEAD_BYTES = 64;
@@ -138,6 +138,13 @@ export class Outbox {
 
 /** Consecutive parts into batches of at most MAX_BATCH_PARTS and MAX_MESSAGE_BYTES; a lone part goes bare. */
 function packBatches(parts: readonly ControlMessage[]): Message[] {
+  // Nearly always a few small parts (ping, pong, a digest): an upper bound shows they fit in one
+  // batch, the answer the exact loop below gives then, without serialising every part to measure it.
+  if (parts.length <= MAX_BATCH_PARTS) {
+    let bound = BATCH_OVERHEAD_BYTES;
+    for (const part of parts) bound += jsonBytesBound(part) + 1;
+    if (bound <= MAX_MESSAGE_BYTES) return parts.length === 1 ? [parts[0] as ControlMessage] : [{ t: 'batch', parts: parts.slice() }];
+  }
   const messages: Message[] = [];
   let batch: ControlMessage[] = [];
   let bytes = BATCH_OVERHEAD_BYTES;

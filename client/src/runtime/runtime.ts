@@ -41,8 +41,7 @@ export class Runtime {
   constructor(options: RuntimeOptions, ports: Ports) {
     this.ports = ports;
     this.counts = options.counts ?? new MessageCounts();
-    const clock = ports.clock;
-    this.node = new GossipNode(options.id, { now: () => clock.now(), random: ports.random }, options.node ?? {}, options.extras ?? {});
+    this.node = new GossipNode(options.id, { now: ports.clock.now, random: ports.random }, options.node ?? {}, options.extras ?? {});
   }
 
   get id(): PeerId {
