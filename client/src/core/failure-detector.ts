@@ -386,6 +386,7 @@ export class FailureDetector {
 
   /** A relayed probe whose target never answered: nack it, so the asker knows we tried. */
   private expireRelays(now: number): void {
+    if (this.relayed.size === 0) return; // every round: no iterator for an empty map
     for (const [n, relay] of this.relayed) {
       // A target that reports late rounds gets its lag more from us too.
       const target = this.watched.get(relay.target);
