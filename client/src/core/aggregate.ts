@@ -241,6 +241,11 @@ export class Aggregation implements ProtocolModule<'aggregate'> {
     this.due = true;
   }
 
+  /** A share is due and would ride with control traffic (ride does nothing otherwise). */
+  get wantsRide(): boolean {
+    return this.due;
+  }
+
   /** The node is sending control messages to these neighbours now: a due share goes with one of them. */
   ride(peers: readonly PeerId[], now: number): void {
     if (!this.due || peers.length === 0) return;

@@ -14,10 +14,11 @@ const MAX_REPORTED_LAG_MS = 60_000;
 const LAG_TELL_MS = 5000;
 
 interface Watch {
+  readonly peer: PeerId;
   /** Last time the neighbour was heard from (shifted forward by our own late ticks: time we slept does not count). */
   quietSince: number;
   /** Our outstanding probe, direct first, then through helpers. */
-  probe: { n: number; sentAt: number; phase: 'direct' | 'indirect'; helpers: Set<PeerId>; nacked: Set<PeerId> } | undefined;
+  probe: { n: number; sentAt: number; phase: 'direct' | 'indirect'; helpers: ReadonlySet<PeerId>; nacked: Set<PeerId> | undefined } | undefined;
   suspectedAt: number | undefined;
   /** When a suspect was last pinged (each timeout it gets another chance to speak). */
   pingedAt: number;
@@ -32,6 +33,8 @@ interface Watch {
   /** Its link is being repaired (an ICE restart the peer takes part in): no verdict before this. */
   repairUntil: number;
 }
+
+const NO_HELPERS: ReadonlySet<PeerId> = new Set(); // a direct probe's: one shared set (pings are frequent)
 
 /** What the detector asks of its membership. */
 export interface FailureHooks {
@@ -97,7 +100,7 @@ export class FailureDetector {
   }
 
   watch(peer: PeerId, now: number): void {
-    this.watched.set(peer, { quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false, unansweredSince: undefined, lagMs: 0, toldLagAt: -Infinity, repairUntil: -Infinity });
+    this.watched.set(peer, { peer, quietSince: now, probe: undefined, suspectedAt: undefined, pingedAt: now, noticed: false, unansweredSince: undefined, lagMs: 0, toldLagAt: -Infinity, repairUntil: -Infinity });
   }
 
   unwatch(peer: PeerId): void {
@@ -218,7 +221,7 @@ export class FailureDetector {
         const probe = watch?.probe;
         if (watch === undefined || probe === undefined || probe.n !== message.n || !probe.helpers.has(from)) return;
         if (message.ok) this.alive(message.target, watch, now);
-        else probe.nacked.add(from);
+        else (probe.nacked ??= new Set()).add(from);
         return;
       }
     }
@@ -234,9 +237,10 @@ export class FailureDetector {
     this.nextRoundAt = now + this.options.probePeriodMs;
     this.heardSinceRound = false;
     this.expireRelays(now);
-    let quietest: [PeerId, Watch] | undefined;
-    for (const entry of this.watched) {
-      const [peer, watch] = entry;
+    let quietest: Watch | undefined;
+    // Values, not [peer, watch] entries: an entry is an array allocated per neighbour per round.
+    for (const watch of this.watched.values()) {
+      const peer = watch.peer;
       const timeout = this.timeoutFor(watch);
       if (watch.suspectedAt === undefined && watch.probe !== undefined) this.probeRound(peer, watch, now, timeout);
       // The verdict in the same round as the suspicion when its deadline passed already: no round's delay.
@@ -244,10 +248,10 @@ export class FailureDetector {
       else if (watch.suspectedAt !== undefined) this.suspectRound(peer, watch, now, timeout);
       else if (watch.probe !== undefined) continue;
       else if (this.doubted.has(peer)) this.ping(peer, watch, now);
-      else if (now - watch.quietSince >= this.options.pingIntervalMs && (quietest === undefined || watch.quietSince < quietest[1].quietSince)) quietest = entry;
+      else if (now - watch.quietSince >= this.options.pingIntervalMs && (quietest === undefined || watch.quietSince < quietest.quietSince)) quietest = watch;
     }
-    this.doubted.clear();
-    if (quietest !== undefined) this.ping(quietest[0], quietest[1], now);
+    if (this.doubted.size > 0) this.doubted.clear(); // clear() allocates a fresh table even when empty
+    if (quietest !== undefined) this.ping(quietest.peer, quietest, now);
     if (this.reportedLagMs() > 0) this.tellLag(now);
   }
 
@@ -328,7 +332,7 @@ export class FailureDetector {
 
   private ping(peer: PeerId, watch: Watch, now: number): void {
     const message = this.pingMessage(peer, now);
-    watch.probe = { n: message.n, sentAt: now, phase: 'direct', helpers: new Set(), nacked: new Set() };
+    watch.probe = { n: message.n, sentAt: now, phase: 'direct', helpers: NO_HELPERS, nacked: undefined };
     watch.unansweredSince ??= now;
     this.out.send(peer, message);
   }
@@ -353,11 +357,11 @@ export class FailureDetector {
     if (probe.phase === 'direct' && !watch.noticed) {
       const helpers = sample(this.env.random, this.hooks.helpersFor(peer).filter((h) => h !== peer && this.watched.has(h)), this.options.indirectProbes);
       if (helpers.length > 0) {
-        watch.probe = { n: probe.n, sentAt: now, phase: 'indirect', helpers: new Set(helpers), nacked: new Set() };
+        watch.probe = { n: probe.n, sentAt: now, phase: 'indirect', helpers: new Set(helpers), nacked: undefined };
         for (const helper of helpers) this.out.send(helper, { t: 'probe-req', n: probe.n, target: peer });
         return;
       }
-    } else if ([...probe.helpers].some((h) => !probe.nacked.has(h) && this.heardSince(h, probe.sentAt))) {
+    } else if ([...probe.helpers].some((h) => probe.nacked?.has(h) !== true && (this.watched.get(h)?.quietSince ?? -Infinity) > probe.sentAt)) {
       // A helper that did not even nack: the slow one may be us (Lifeguard), so wait longer from now on.
       // Only one we heard from since we asked: one silent since (two tabs crashed together, even
       // before our own probe of it started) is dead, not us slow.
@@ -380,13 +384,9 @@ export class FailureDetector {
     }
   }
 
-  private heardSince(peer: PeerId, at: number): boolean {
-    const watch = this.watched.get(peer);
-    return watch !== undefined && watch.quietSince > at;
-  }
-
   /** A relayed probe whose target never answered: nack it, so the asker knows we tried. */
   private expireRelays(now: number): void {
+    if (this.relayed.size === 0) return; // every round: no iterator for an empty map
     for (const [n, relay] of this.relayed) {
       // A target that reports late rounds gets its lag more from us too.
       const target = this.watched.get(relay.target);

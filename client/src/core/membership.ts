@@ -215,14 +215,15 @@ export class Membership implements ProtocolModule<Owned> {
 
   tick(now: number): void {
     this.detector.tick(now);
-    for (const [peer, at] of this.pending) {
+    // Both maps are nearly always empty: not even an iterator for them then.
+    if (this.pending.size > 0) for (const [peer, at] of this.pending) {
       if (now - at >= this.options.connectTimeoutMs) {
         this.pending.delete(peer);
         this.removePassive(peer);
         this.out.disconnect(peer);
       }
     }
-    for (const [peer, gone] of this.gone) if (now >= gone.until) this.gone.delete(peer);
+    if (this.gone.size > 0) for (const [peer, gone] of this.gone) if (now >= gone.until) this.gone.delete(peer);
     this.fill(now);
     if (now >= this.nextShuffleAt) {
       this.nextShuffleAt = now + this.options.shufflePeriodMs;
@@ -309,11 +310,9 @@ export class Membership implements ProtocolModule<Owned> {
     // which would cost us a timeout). Without topology, everyone counts as vouched.
     const full = (p: PeerId): boolean => (this.hooks.degreeOf?.(p) ?? 0) >= this.options.maxActiveViewSize;
     const vouched = (p: PeerId): boolean => this.hooks.vouched?.(p) ?? true;
-    const tiers = [
-      candidates.filter((p) => vouched(p) && !full(p)),
-      candidates.filter((p) => vouched(p) && full(p)),
-      candidates.filter((p) => !vouched(p)),
-    ];
+    // One pass (isVouched scans the whole topology table: three filters asked it three times per candidate).
+    const tiers: [PeerId[], PeerId[], PeerId[]] = [[], [], []];
+    for (const p of candidates) tiers[!vouched(p) ? 2 : full(p) ? 1 : 0].push(p);
     const picks: PeerId[] = [];
     for (const tier of tiers) picks.push(...sample(this.env.random, tier, missing - picks.length));
     for (const peer of picks) {

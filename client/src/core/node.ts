@@ -168,7 +168,7 @@ export class GossipNode {
 
   /** An in-process link (simulator, tests): the message object as sent, no decode, no verify. */
   receiveTrusted(from: PeerId, message: Message): void {
-    this.dispatch(from, this.admission.admitTrusted(message));
+    this.deliverAdmitted(from, message); // admitTrusted's answer is always ok: not built per message
   }
 
   /** Runs whatever is due; call it at `nextTickAt()` (calling more often is harmless). */
@@ -241,6 +241,11 @@ export class GossipNode {
     return this.out.drain();
   }
 
+  /** Whether drain() would return anything (cheaper than draining nothing). */
+  hasOutput(): boolean {
+    return this.out.pending;
+  }
+
   // ---- queries ------------------------------------------------------------------------------
 
   neighbors(): PeerId[] {
@@ -287,15 +292,15 @@ export class GossipNode {
   // ---- internals ----------------------------------------------------------------------------
 
   private dispatch(from: PeerId, admitted: Admitted): void {
-    if (!admitted.ok) {
-      this.refused(from, admitted);
-      return;
-    }
+    if (admitted.ok) this.deliverAdmitted(from, admitted.message);
+    else this.refused(from, admitted);
+  }
+
+  private deliverAdmitted(from: PeerId, message: Message): void {
     const now = this.env.now();
     this.stats_.messagesReceived++;
     const mark = this.out.actions.length;
     this.membership.heard(from, now);
-    const message = admitted.message;
     if (message.t === 'batch') for (const part of message.parts) deliver(this.routes, from, part, now);
     else deliver(this.routes, from, message, now);
     // The answers to one message (pong, shuffle reply, state and table replies) go back as one.
@@ -344,6 +349,7 @@ export class GossipNode {
 
   /** A due aggregate share goes with control traffic queued since `mark` (to a neighbour), in its batch. */
   private rideAlong(mark: number, now: number): void {
+    if (!this.aggregation.wantsRide) return; // nothing due: spare the target lists on every tick
     const neighbors = this.neighbors();
     this.aggregation.ride(this.out.controlTargets(mark, 'aggregate').filter((peer) => neighbors.includes(peer)), now);
   }

@@ -40,4 +40,15 @@ describe('Outbox.coalesce', () => {
     for (const [, message] of sent) expect(utf8Length(encode(message))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     expect(toB.reduce((sum, m) => sum + (m.t === 'batch' ? m.parts.length : 1), 0)).toBe(6);
   });
+
+  it('measures exactly when the cheap size bound says no: parts that fit only by their exact size still go as one batch', () => {
+    const out = new Outbox();
+    // About 4 KB each on the wire (ASCII ids), but bounded at 6 bytes per character: 3 fit, 4 do not.
+    const big: Message = { t: 'shuffle', sample: Array.from({ length: 64 }, (_, i) => asPeerId(`${'x'.repeat(60)}${i}`)) };
+    for (let i = 0; i < 3; i++) out.send(b, big);
+    out.coalesce(0);
+    const sent = sends(out);
+    expect(sent.map(([, m]) => (m.t === 'batch' ? m.parts.length : 1))).toEqual([3]);
+    expect(utf8Length(encode(sent[0]?.[1] as Message))).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+  });
 });

@@ -12,7 +12,7 @@ import {
   type Rumor,
   type SignalData,
 } from './wire.ts';
-import { fitToWire } from './wire-fit.ts';
+import { fitToWire, jsonBytesBound, mayNeedSplitting } from './wire-fit.ts';
 
 /** Room left in a batch for the envelope and the parts' commas. */
 const BATCH_OVERHEAD_BYTES = 64;
@@ -54,7 +54,14 @@ export class Outbox {
 
   /** A message too large for one wire message goes as several (wire-fit.ts): the receiver would drop it whole. */
   send(to: PeerId, message: Message): void {
-    for (const part of fitToWire(message)) this.actions.push({ type: 'send', to, message: part });
+    // Most messages (ping, pong, shuffle...) cannot be too large: no parts array for them.
+    if (!mayNeedSplitting(message)) this.actions.push({ type: 'send', to, message });
+    else for (const part of fitToWire(message)) this.actions.push({ type: 'send', to, message: part });
+  }
+
+  /** Anything queued since the last drain (the runtime asks before draining: a drain allocates). */
+  get pending(): boolean {
+    return this.actions.length > 0 || this.events.length > 0;
   }
 
   connect(peer: PeerId): void {
@@ -85,6 +92,9 @@ export class Outbox {
    * Payloads (push, signal) and everything else keep their place.
    */
   coalesce(from: number): void {
+    // Nearly every tick and receipt queues at most one control message per peer: nothing to merge,
+    // found without building the per-peer lists below (they ran per message and per tick).
+    if (!this.repeatsControlPeer(from)) return;
     const tail = this.actions.slice(from);
     const byPeer = new Map<PeerId, ControlMessage[]>();
     for (const action of tail) {
@@ -102,6 +112,22 @@ export class Outbox {
     this.actions.splice(from, tail.length, ...kept);
   }
 
+  /** Whether two control messages queued since `from` go to the same peer (a short scan: the tail is a few actions). */
+  private repeatsControlPeer(from: number): boolean {
+    const actions = this.actions;
+    const n = actions.length;
+    if (n - from > 64) return true; // a long tail (rare): let the per-peer lists decide
+    for (let i = from; i < n - 1; i++) {
+      const a = actions[i] as Action;
+      if (a.type !== 'send' || !isControl(a.message)) continue;
+      for (let j = i + 1; j < n; j++) {
+        const b = actions[j] as Action;
+        if (b.type === 'send' && b.to === a.to && isControl(b.message)) return true;
+      }
+    }
+    return false;
+  }
+
   drain(): { actions: Action[]; events: NodeEvent[] } {
     const drained = { actions: this.actions, events: this.events };
     this.actions = [];
@@ -112,6 +138,13 @@ export class Outbox {
 
 /** Consecutive parts into batches of at most MAX_BATCH_PARTS and MAX_MESSAGE_BYTES; a lone part goes bare. */
 function packBatches(parts: readonly ControlMessage[]): Message[] {
+  // Nearly always a few small parts (ping, pong, a digest): an upper bound shows they fit in one
+  // batch, the answer the exact loop below gives then, without serialising every part to measure it.
+  if (parts.length <= MAX_BATCH_PARTS) {
+    let bound = BATCH_OVERHEAD_BYTES;
+    for (const part of parts) bound += jsonBytesBound(part) + 1;
+    if (bound <= MAX_MESSAGE_BYTES) return parts.length === 1 ? [parts[0] as ControlMessage] : [{ t: 'batch', parts: parts.slice() }];
+  }
   const messages: Message[] = [];
   let batch: ControlMessage[] = [];
   let bytes = BATCH_OVERHEAD_BYTES;

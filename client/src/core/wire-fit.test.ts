@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { asPeerId, type RumorId } from './ids.ts';
 import { Outbox } from './outbox.ts';
-import { fitToWire } from './wire-fit.ts';
+import { fitToWire, jsonBytesBound } from './wire-fit.ts';
 import { MAX_PAYLOAD_BYTES, MAX_MESSAGE_BYTES, encode, parse, utf8Length, type Message, type Rumor } from './wire.ts';
 
 const origin = asPeerId('prycpqreubxtqcra');
@@ -82,5 +82,18 @@ describe('fitToWire', () => {
     expect(sent.length).toBeGreaterThan(1);
     expectEachAccepted(sent);
     expect(rumorsIn(sent)).toHaveLength(100);
+  });
+
+  it('bounds a message\'s JSON size from above without serialising it', () => {
+    const values: unknown[] = [
+      { t: 'ping', n: 0 },
+      { t: 'pong', n: Number.MAX_SAFE_INTEGER, lag: 60_000 },
+      { t: 'probe-ack', n: 7, target: 'a'.repeat(64), ok: false },
+      { t: 'shuffle', sample: ['a', 'b-c_d'] },
+      { t: 'register', text: '\u0000\u001f"\\\ud800 é 🎉', at: -0.0000012345678901234567, none: undefined, list: [undefined, null, true] },
+      [-1.7976931348623157e308, -5e-324, NaN, Infinity, -0, 1e21],
+      { nested: { deeper: [{ x: 'y'.repeat(1000) }] } },
+    ];
+    for (const value of values) expect(jsonBytesBound(value)).toBeGreaterThanOrEqual(utf8Length(JSON.stringify(value)));
   });
 });

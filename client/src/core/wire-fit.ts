@@ -24,6 +24,36 @@ const RUMOR_FIELDS_BYTES = 320;
 /** JSON escapes a UTF-16 unit to at most 6 bytes (`\u0000`). */
 const MAX_BYTES_PER_UNIT = 6;
 
+/** The longest JSON of a finite number is 25 characters (`-0.0000012345678901234567`). */
+const MAX_NUMBER_BYTES = 32;
+
+/** An upper bound on the UTF-8 bytes of JSON.stringify(value), without building the string. */
+export function jsonBytesBound(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return MAX_BYTES_PER_UNIT * value.length + 2;
+    case 'number':
+      return MAX_NUMBER_BYTES;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (value === null) return 4;
+      let bytes = 2;
+      if (Array.isArray(value)) for (const item of value as unknown[]) bytes += jsonBytesBound(item) + 1;
+      else for (const key in value) bytes += MAX_BYTES_PER_UNIT * key.length + 3 + jsonBytesBound((value as Record<string, unknown>)[key]) + 1;
+      return bytes;
+    }
+    default:
+      return 4; // undefined: left out, or null in an array
+  }
+}
+
+/** Only these types can outgrow the wire's limits; fitToWire returns any other message as is. */
+export function mayNeedSplitting(message: Message): boolean {
+  const t = message.t;
+  return t === 'push' || t === 'pull' || t === 'ihave' || t === 'graft';
+}
+
 export function fitToWire(message: Message): Message[] {
   switch (message.t) {
     case 'push':

@@ -26,7 +26,6 @@ export class Runtime {
   readonly counts: MessageCounts;
   private readonly ports: Ports;
   private pumping = false;
-  private pumpAgain = false;
   private stopped = false;
   private timerAt = Infinity;
   private cancelTimer: (() => void) | null = null;
@@ -42,8 +41,7 @@ export class Runtime {
   constructor(options: RuntimeOptions, ports: Ports) {
     this.ports = ports;
     this.counts = options.counts ?? new MessageCounts();
-    const clock = ports.clock;
-    this.node = new GossipNode(options.id, { now: () => clock.now(), random: ports.random }, options.node ?? {}, options.extras ?? {});
+    this.node = new GossipNode(options.id, { now: ports.clock.now, random: ports.random }, options.node ?? {}, options.extras ?? {});
   }
 
   get id(): PeerId {
@@ -81,7 +79,10 @@ export class Runtime {
 
   /** A message object from an in-process link (simulator, tests): admission's trusted path. */
   receiveTrusted(peer: PeerId, message: Message): void {
-    this.input(() => this.node.receiveTrusted(peer, message));
+    // input() without its closure: the simulator calls this for every message.
+    if (this.stopped) return;
+    this.node.receiveTrusted(peer, message);
+    this.pump();
   }
 
   /** Candidates from a bootstrap service: tick at once so the node asks for links now, not next period. */
@@ -130,21 +131,18 @@ export class Runtime {
   /** Runs the node's output until it is quiet. Re-entrant calls (an action causing input) fold in. */
   private pump(): void {
     if (this.stopped) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
+    if (this.pumping) return; // the outer pump sees what this input queued
     this.pumping = true;
     let emitted = false;
     try {
-      do {
-        this.pumpAgain = false;
+      // Until the node is quiet (re-entrant inputs only add output, which the check sees); an empty
+      // drain is skipped, it would allocate for nothing.
+      while (!this.stopped && this.node.hasOutput()) {
         const { actions, events } = this.node.drain();
         for (const action of actions) this.execute(action);
         for (const event of events) this.dispatch(event);
         if (events.length > 0) emitted = true;
-        if (actions.length > 0 || events.length > 0) this.pumpAgain = true;
-      } while (this.pumpAgain && !this.stopped);
+      }
     } finally {
       this.pumping = false;
     }
