@@ -12,6 +12,11 @@ export default defineConfig({
   plugins: process.env['VITEST']
     ? []
     : [nodePolyfills({ include: ['buffer', 'process', 'events', 'stream', 'util'], globals: { Buffer: true, process: true, global: true } }), serviceWorkerPlugin()],
+  // Two of simple-peer's CommonJS dependencies read localStorage while the bundle is evaluated, only
+  // to learn that their logging is off; the page bundles silent versions (client/src/transport).
+  resolve: process.env['VITEST']
+    ? {}
+    : { alias: { debug: resolve(root, 'src/transport/silent-debug.cjs'), 'util-deprecate': resolve(root, 'src/transport/silent-deprecate.cjs') } },
   build: {
     outDir: resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,

@@ -92,6 +92,22 @@ test('the aggregates have a heading and an age, not an epoch number; the feed sh
   expect(feedPx / entryPx).toBeGreaterThanOrEqual(4);
 });
 
+test('joining reads no localStorage (simple-peer\'s logger is compiled out: it asked the storage service before the tab could join)', async ({ context, openTabs }) => {
+  await context.addInitScript(() => {
+    const owner = Object.getOwnPropertyDescriptor(window, 'localStorage') !== undefined ? window : Window.prototype;
+    const descriptor = Object.getOwnPropertyDescriptor(owner, 'localStorage');
+    const read = descriptor?.get;
+    if (read === undefined) throw new Error('window.localStorage has no getter to watch');
+    const counted = { reads: 0 };
+    Object.defineProperty(window, '__localStorageReads', { value: counted });
+    Object.defineProperty(owner, 'localStorage', { ...descriptor, get(this: Window) { counted.reads++; return read.call(this); } });
+  });
+  const tabs = await openTabs(2);
+  await waitForMeshReady(tabs, 30_000);
+  const reads = await Promise.all(tabs.map((tab) => tab.evaluate(() => (window as unknown as { __localStorageReads: { reads: number } }).__localStorageReads.reads)));
+  expect(reads).toEqual([0, 0]);
+});
+
 test('the playground reads 0 bytes sent for naive broadcast at t = 0 (its copies are only queued)', async ({ page, server }) => {
   await page.goto(new URL('playground.html', server.url).href, { waitUntil: 'load' });
   await expect(page.getByTestId('bytes-sent').first()).toHaveText('0 B');
