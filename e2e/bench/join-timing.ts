@@ -9,7 +9,6 @@
  * degree (diagnostics().joinTimeline), and DOMContentLoaded / load. It measures, it never fails on
  * a figure. Re-runs itself inside a loopback-only network namespace where it can.
  */
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -17,10 +16,10 @@ import { chromiumContextOptions, chromiumLaunchOptions } from '../browsers.ts';
 import { splitFlag, wholeNumber } from '../cli-args.ts';
 import { openInTurn } from '../load-pages.ts';
 import { findChromium, INSTALL_CHROMIUM_HINT } from '../netns.mjs';
-import { reexecInNamespace, repoRoot } from '../scenario.ts';
 import { startSignalingServer, type SignalingServer } from '../server.ts';
 import { summarize } from './stats.ts';
 import { sleep } from './tabs.ts';
+import { buildClient, runTool } from './tool.ts';
 
 const USAGE = 'usage: npx tsx e2e/bench/join-timing.ts [--tabs N (2-64, default 8)] [--concurrency N (default 2)] [--no-build]';
 const STEPS = [
@@ -97,9 +96,7 @@ async function main(options: { tabs: number; concurrency: number; build: boolean
   const staticDir = !options.build && given !== undefined && given !== '' ? resolve(given) : join(tmpdir(), 'gossip-join-client');
   if (options.build) {
     progress(`building the client into ${staticDir}`);
-    const vite = resolve(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-    const built = spawnSync(process.execPath, [vite, 'build', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repoRoot, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stderr}`);
+    buildClient(staticDir);
   }
   process.env['STATIC_DIR'] = staticDir;
   let server: SignalingServer | undefined;
@@ -138,11 +135,4 @@ async function main(options: { tabs: number; concurrency: number; build: boolean
   }
 }
 
-const parsed = parseArgs(process.argv.slice(2));
-if (typeof parsed === 'string') {
-  process.stderr.write(`${parsed}\n`);
-  process.exit(parsed === USAGE ? 0 : 2);
-}
-const code = reexecInNamespace('join-timing', true);
-if (code !== null) process.exit(await code);
-await main(parsed);
+await runTool('join-timing', USAGE, parseArgs, main);

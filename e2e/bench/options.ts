@@ -12,7 +12,7 @@ export const BASELINE_MODE: Mode = 'flood';
 /**
  * How the comparison learns that an update reached a tab. 'push': every tab waits for it in the
  * page and answers once it arrived, so no tab is disturbed while the update spreads. 'poll' (the
- * method of runs before 2026-12-04): every 100 ms the harness asks each tab not yet reached, which
+ * method of runs before git 896c9b4, 2026-12-03): every 100 ms the harness asks each tab not yet reached, which
  * wakes every renderer in the middle of the spreading, and weighs on a system whose updates take
  * several hops more than on a one-hop one.
  */
@@ -136,7 +136,7 @@ repetitions alternate between the two; data-channel messages and links counted b
   --mesh-hidden          diagnostic: the mesh's pages read as hidden, so their UI draws nothing (what the
                          drawing costs the updates; not the product's figure)
   --arrivals push|poll   how an update's arrival is read: each tab answers when it has it (push, default),
-                         or the harness asks every tab every 100 ms (poll, as runs before 2026-12-04 did)
+                         or the harness asks every tab every 100 ms (poll, as runs before git 896c9b4 did)
 
 Modes (Chromium, one context, one mesh per N; every mode on the same tabs and links):
   --skip-modes           no per-mode figures

@@ -23,7 +23,6 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumContextOptions, chromiumLaunchOptions } from '../browsers.ts';
 import { splitFlag, wholeNumber } from '../cli-args.ts';
 import { findChromium, INSTALL_CHROMIUM_HINT } from '../netns.mjs';
-import { reexecInNamespace, repoRoot } from '../scenario.ts';
 import { startSignalingServer, type SignalingServer } from '../server.ts';
 import { floorOpen, floorSent, writeFloorPage } from './profile-floor.ts';
 import { busyPercent, cpuByKind, cpuTicks, processKind, selfTimes, type CpuProfile, type ProcReading } from './profile-summary.ts';
@@ -31,6 +30,7 @@ import { activityLine, watchPage } from './profile-page.ts';
 import { cpuByThread, threadReading, type ThreadReading } from './profile-threads.ts';
 import { summarize } from './stats.ts';
 import { firstLinkDelayMs, sleep, totals } from './tabs.ts';
+import { buildClient, runTool } from './tool.ts';
 
 const USAGE = `usage: npx tsx e2e/bench/profile-idle.ts [--tabs N (2-64, default 24)] [--sample-ms MS (default 20000)]
        [--profile-ms MS (default 10000)] [--no-build] [--floor CONNECTIONS (a blank page with that many
@@ -214,9 +214,7 @@ async function main(options: Options): Promise<void> {
   if (options.floor !== null) writeFloorPage(staticDir, { connections: options.floor, messagesPerSecond: 9, bytes: 200 });
   else if (options.build) {
     progress(`building the client, unminified, into ${staticDir}`);
-    const vite = resolve(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-    const built = spawnSync(process.execPath, [vite, 'build', '--minify', 'false', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: repoRoot, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stderr}`);
+    buildClient(staticDir, false);
   }
   process.env['STATIC_DIR'] = staticDir;
   let server: SignalingServer | undefined;
@@ -289,11 +287,4 @@ async function main(options: Options): Promise<void> {
   }
 }
 
-const parsed = parseArgs(process.argv.slice(2));
-if (typeof parsed === 'string') {
-  process.stderr.write(`${parsed}\n`);
-  process.exit(parsed === USAGE ? 0 : 2);
-}
-const code = reexecInNamespace('profile-idle', true);
-if (code !== null) process.exit(await code);
-await main(parsed);
+await runTool('profile-idle', USAGE, parseArgs, main);
