@@ -92,7 +92,7 @@ test('the aggregates have a heading and an age, not an epoch number; the feed sh
   expect(feedPx / entryPx).toBeGreaterThanOrEqual(4);
 });
 
-test('joining reads no localStorage (simple-peer\'s logger is compiled out: it asked the storage service before the tab could join)', async ({ context, openTabs }) => {
+test('joining reads no localStorage (the logging of simple-peer\'s dependencies is compiled out: it asked the storage service before the tab could join)', async ({ context, openTabs }) => {
   await context.addInitScript(() => {
     const owner = Object.getOwnPropertyDescriptor(window, 'localStorage') !== undefined ? window : Window.prototype;
     const descriptor = Object.getOwnPropertyDescriptor(owner, 'localStorage');

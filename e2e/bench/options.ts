@@ -12,9 +12,9 @@ export const BASELINE_MODE: Mode = 'flood';
 /**
  * How the comparison learns that an update reached a tab. 'push': every tab waits for it in the
  * page and answers once it arrived, so no tab is disturbed while the update spreads. 'poll' (the
- * method of runs before git 896c9b4, 2026-12-03): every 100 ms the harness asks each tab not yet reached, which
- * wakes every renderer in the middle of the spreading, and weighs on a system whose updates take
- * several hops more than on a one-hop one.
+ * method of runs before git 896c9b4, 2026-12-03): every 100 ms the harness asks each tab not yet
+ * reached, which wakes every renderer in the middle of the spreading, and weighs on a system whose
+ * updates take several hops more than on a one-hop one.
  */
 export type ArrivalWatch = 'push' | 'poll';
 

@@ -15,18 +15,17 @@ import { chromiumContextOptions, chromiumLaunchOptions } from '../browsers.ts';
 import { splitFlag, wholeNumber } from '../cli-args.ts';
 import { openInTurn } from '../load-pages.ts';
 import { findChromium, INSTALL_CHROMIUM_HINT } from '../netns.mjs';
-import { createSignalingServer } from '../../signaling-server/src/server.ts';
 import { sleep } from './tabs.ts';
 import { buildClient, runTool } from './tool.ts';
 import { summarizeTrace, type TraceEvent } from './trace-summary.ts';
-import { buildYWebrtcPage, startYWebrtc, type BuiltPage } from './versus/ywebrtc.ts';
+import { meshSystem, SYSTEMS, yWebrtcSystem, type SystemName, type SystemUnderTest } from './versus/systems.ts';
+import { buildYWebrtcPage } from './versus/ywebrtc.ts';
 
 const USAGE = 'usage: npx tsx e2e/bench/profile-opening.ts [--tabs N (1-48, default 12)] [--more N (1-48, default 12)] [--systems mesh,y-webrtc]';
-type System = 'mesh' | 'y-webrtc';
 interface Options {
   tabs: number;
   more: number;
-  systems: System[];
+  systems: SystemName[];
 }
 /** How long the first tabs get to finish joining before the trace starts. */
 const SETTLE_MS = 6000;
@@ -39,9 +38,9 @@ function parseArgs(argv: readonly string[]): Options | string {
     if (flag === '--help' || flag === '-h') return USAGE;
     if (flag === '--systems') {
       const names = (inline ?? argv[++i] ?? '').split(',');
-      const bad = names.find((n) => n !== 'mesh' && n !== 'y-webrtc');
+      const bad = names.find((n) => !(SYSTEMS as readonly string[]).includes(n));
       if (bad !== undefined) return `--systems takes mesh and/or y-webrtc, got ${JSON.stringify(bad)}\n${USAGE}`;
-      options.systems = names as System[];
+      options.systems = names as SystemName[];
       continue;
     }
     if (flag !== '--tabs' && flag !== '--more') return `unknown option ${flag}\n${USAGE}`;
@@ -55,14 +54,8 @@ function parseArgs(argv: readonly string[]): Options | string {
 
 const top = (map: ReadonlyMap<string, number>, count: number): Array<[string, number]> => [...map].sort((a, b) => b[1] - a[1]).slice(0, count);
 
-async function startSystem(system: System, meshDir: string, anchor: BuiltPage): Promise<{ url: string; stop(): Promise<void> }> {
-  if (system === 'y-webrtc') return startYWebrtc(anchor);
-  const server = await createSignalingServer({ port: 0, host: '127.0.0.1', staticDir: meshDir });
-  return { url: server.address.url, stop: () => server.close() };
-}
-
-async function profileSystem(system: System, options: Options, executablePath: string, meshDir: string, anchor: BuiltPage): Promise<void> {
-  const running = await startSystem(system, meshDir, anchor);
+async function profileSystem(system: SystemUnderTest, options: Options, executablePath: string): Promise<void> {
+  const running = await system.start();
   let browser: Browser | undefined;
   try {
     const launched = await chromium.launch({ ...chromiumLaunchOptions, executablePath });
@@ -82,7 +75,7 @@ async function profileSystem(system: System, options: Options, executablePath: s
     const trace = JSON.parse((await launched.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
     const { byThread, rendererMain } = summarizeTrace(trace.traceEvents);
     const lines = [
-      `${system}: ${options.more} more tabs (beside ${options.tabs}) opened in ${(openMs / 1000).toFixed(1)} s`,
+      `${system.name}: ${options.more} more tabs (beside ${options.tabs}) opened in ${(openMs / 1000).toFixed(1)} s`,
       `  CPU of tasks per thread, s: ${top(byThread, 8).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)}`).join(', ')}`,
       `  renderer main threads, busiest events (CPU s, nested events overlap):`,
       ...top(rendererMain, 14).map(([name, ms]) => `    ${(ms / 1000).toFixed(2).padStart(6)} ${name}`),
@@ -108,9 +101,10 @@ async function main(options: Options): Promise<void> {
   }
   const anchor = await buildYWebrtcPage();
   try {
-    for (const system of options.systems) {
-      process.stderr.write(`[profile-opening] ${system}: opening ${options.tabs} tabs, then tracing while ${options.more} more open\n`);
-      await profileSystem(system, options, found.path, meshDir, anchor);
+    const systems: Record<SystemName, SystemUnderTest> = { mesh: meshSystem(meshDir), 'y-webrtc': yWebrtcSystem(anchor) };
+    for (const name of options.systems) {
+      process.stderr.write(`[profile-opening] ${name}: opening ${options.tabs} tabs, then tracing while ${options.more} more open\n`);
+      await profileSystem(systems[name], options, found.path);
     }
   } finally {
     anchor.cleanup();
